@@ -1,0 +1,34 @@
+"""Alembic runs against the database the settings name, or the connection a caller hands it."""
+
+from alembic import context
+from sqlmodel import SQLModel
+
+import resolution_app.models  # noqa: F401  (registers the tables)
+from resolution_app.infra.db import make_engine
+from resolution_app.infra.settings import get_settings
+
+target_metadata = SQLModel.metadata
+
+
+def run_migrations() -> None:
+    connection = context.config.attributes.get("connection")
+    if connection is not None:
+        _run(connection)
+        return
+    engine = make_engine(get_settings().resolved_database_url)
+    with engine.connect() as connection:
+        _run(connection)
+
+
+def _run(connection) -> None:  # noqa: ANN001
+    context.configure(
+        connection=connection,
+        target_metadata=target_metadata,
+        render_as_batch=connection.dialect.name == "sqlite",
+        compare_type=True,
+    )
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+run_migrations()

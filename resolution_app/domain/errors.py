@@ -1,0 +1,33 @@
+"""Domain errors: each carries a message fit to show the person who caused it."""
+
+
+class DomainError(Exception):
+    """A rule refused the request. The message is safe to show to the user."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class ActionNotAllowed(DomainError):
+    """The lifecycle does not allow this action for this party now."""
+
+
+class NotEligible(DomainError):
+    """The payment can't be claimed."""
+
+
+class InvalidInput(DomainError):
+    """The submitted data breaks a rule (length, count, size, type...)."""
+
+
+class NotFound(DomainError):
+    """The object does not exist, or the acting user may not see it (the two look the same on purpose)."""
+
+
+class Forbidden(DomainError):
+    """The acting user may see the object but not do this to it."""
+
+
+class Conflict(DomainError):
+    """The object changed since the user looked at it."""

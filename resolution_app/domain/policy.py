@@ -1,0 +1,52 @@
+"""Every number the rules use, in one place. Settings may override them (see infra/settings.py)."""
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from resolution_app.domain.enums import PaymentMethod
+
+MB = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Policy:
+    claim_window: timedelta = timedelta(days=120)
+    creator_response_time: timedelta = timedelta(days=7)
+    buyer_info_time: timedelta = timedelta(days=7)
+    escalation_time: timedelta = timedelta(days=7)
+    appeal_time: timedelta = timedelta(days=7)
+    creator_info_time: timedelta = timedelta(days=7)
+    review_target_business_days: int = 2
+    description_min_chars: int = 20
+    description_max_chars: int = 5000
+    message_max_chars: int = 5000
+    max_files_per_submission: int = 3
+    max_file_bytes: int = 50 * MB
+    # Content types recognised by their magic bytes, never by name or browser claim.
+    allowed_content_types: frozenset[str] = frozenset(
+        {
+            "image/png",
+            "image/jpeg",
+            "image/gif",
+            "image/webp",
+            "application/pdf",
+            "video/mp4",
+            "video/quicktime",
+            "video/webm",
+        }
+    )
+    financing_methods: frozenset[PaymentMethod] = frozenset(
+        {
+            PaymentMethod.SPLITIT,
+            PaymentMethod.SEZZLE,
+            PaymentMethod.KLARNA,
+            PaymentMethod.AFTERPAY,
+            PaymentMethod.ZIP,
+        }
+    )
+    never_eligible_methods: frozenset[PaymentMethod] = field(default_factory=lambda: frozenset({PaymentMethod.CRYPTO}))
+    # Upper bound for an auto-refund threshold, in major units of any currency.
+    auto_refund_max_major: int = 10_000
+
+
+DEFAULT_POLICY = Policy()

@@ -1,0 +1,74 @@
+"""One settings object, read from environment variables and validated at start-up."""
+
+import secrets
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="", case_sensitive=False, extra="ignore")
+
+    data_dir: Path = Field(default=Path("data"), description="Where the SQLite file, emails and secrets live.")
+    database_url: str = Field(default="", description="SQLAlchemy URL; empty means SQLite in the data folder.")
+    storage_url: str = Field(default="file://uploads", description="file://folder or s3://bucket?endpoint=…")
+    smtp_url: str = Field(default="", description="smtp://user:pass@host:port; empty writes .eml files.")
+    secret_key: str = Field(default="", description="Signs download links; empty means one kept in the data folder.")
+    session_idle_minutes: int = Field(default=60 * 12, gt=0, le=60 * 24 * 30)
+    session_absolute_hours: int = Field(default=24 * 14, gt=0, le=24 * 90)
+    download_link_seconds: int = Field(default=300, gt=0, le=3600)
+    demo_data: bool = False
+    allowed_origins: str = Field(default="http://localhost:3000,http://127.0.0.1:3000")
+    public_api_url: str = Field(default="http://localhost:8000", description="Where browsers reach the backend.")
+
+    @field_validator("database_url")
+    @classmethod
+    def _known_database(cls, value: str) -> str:
+        if value and not value.startswith(("sqlite", "postgresql")):
+            raise ValueError("must be a sqlite:/// or postgresql:// URL")
+        return value
+
+    @field_validator("storage_url")
+    @classmethod
+    def _known_storage(cls, value: str) -> str:
+        if not value.startswith(("file://", "s3://")):
+            raise ValueError("must start with file:// or s3://")
+        return value
+
+    @property
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url.replace("postgresql://", "postgresql+psycopg://", 1)
+        return f"sqlite:///{self.data_dir / 'resolution.db'}"
+
+    @property
+    def origins(self) -> list[str]:
+        return [origin.strip() for origin in self.allowed_origins.split(",") if origin.strip()]
+
+    @property
+    def signing_secret(self) -> str:
+        if self.secret_key:
+            return self.secret_key
+        path = self.data_dir / "secret_key"
+        if not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(secrets.token_urlsafe(48))
+            path.chmod(0o600)
+        return path.read_text().strip()
+
+
+class SettingsError(SystemExit):
+    pass
+
+
+@lru_cache
+def get_settings() -> Settings:
+    try:
+        settings = Settings()
+    except ValidationError as error:
+        problems = "; ".join(f"{'.'.join(map(str, e['loc'])).upper()}: {e['msg']}" for e in error.errors())
+        raise SettingsError(f"Invalid settings: {problems}") from None
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    return settings

@@ -1,0 +1,37 @@
+"""All tables; importing this package registers them on SQLModel.metadata."""
+
+from resolution_app.models.accounts import LoginThrottle, User, UserSession
+from resolution_app.models.cases import Appeal, Attachment, BalanceCredit, Case, CaseEvent, Message, Refund
+from resolution_app.models.commerce import (
+    AutoRespondSettings,
+    Business,
+    BusinessMember,
+    LegalDocument,
+    Payment,
+    Product,
+    UserLog,
+)
+from resolution_app.models.notifications import Notification
+from resolution_app.models.preferences import TablePreference
+
+__all__ = [
+    "Appeal",
+    "Attachment",
+    "AutoRespondSettings",
+    "BalanceCredit",
+    "Business",
+    "BusinessMember",
+    "Case",
+    "CaseEvent",
+    "LegalDocument",
+    "LoginThrottle",
+    "Message",
+    "Notification",
+    "Payment",
+    "Product",
+    "Refund",
+    "TablePreference",
+    "User",
+    "UserLog",
+    "UserSession",
+]

@@ -1,0 +1,121 @@
+"""Cases and everything that happens in them."""
+
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, Index, String, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from resolution_app.domain.enums import CaseStatus, Outcome, Party, Reason
+from resolution_app.models.base import UTCDateTime
+
+
+class Case(SQLModel, table=True):
+    __tablename__ = "case"
+    __table_args__ = (
+        Index("ix_case_business_opened", "business_id", "opened_at"),
+        Index("ix_case_business_status_due", "business_id", "status", "due_at"),
+        Index("ix_case_status_due", "status", "due_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    payment_id: int = Field(foreign_key="payment.id", unique=True)  # one case per payment, ever
+    buyer_id: int = Field(foreign_key="user.id", index=True)
+    business_id: int = Field(foreign_key="business.id", index=True)
+    reason: Reason = Field(sa_type=String(40))
+    description: str = Field(sa_type=Text)
+    status: CaseStatus = Field(sa_type=String(40))
+    due_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    info_requested_by: Party | None = Field(default=None, sa_type=String(20))
+    decided_by_reviewer: bool = False
+    appealed: bool = False
+    paid_out: bool = False
+    outcome: Outcome | None = Field(default=None, sa_type=String(20))
+    # Denormalised from the payment so the creator's table sorts and filters on one table.
+    amount_minor: int
+    currency: str = Field(sa_type=String(3))
+    opened_at: datetime = Field(sa_type=UTCDateTime)
+    resolved_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    updated_at: datetime = Field(sa_type=UTCDateTime)
+    version: int = 1  # bumped by every change; a stale writer loses
+    assigned_reviewer_id: int | None = Field(default=None, foreign_key="user.id")
+    decided_by_id: int | None = Field(default=None, foreign_key="user.id")  # the reviewer of the first decision
+
+
+class CaseEvent(SQLModel, table=True):
+    """One immutable line of a case's timeline and audit trail."""
+
+    __tablename__ = "case_event"
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="case.id", index=True)
+    at: datetime = Field(sa_type=UTCDateTime)
+    actor_id: int | None = Field(default=None, foreign_key="user.id")
+    party: Party = Field(sa_type=String(20))
+    kind: str = Field(sa_type=String(40))  # "opened", a CaseAction value, "auto_message", "claimed"
+    from_status: CaseStatus | None = Field(default=None, sa_type=String(40))
+    to_status: CaseStatus | None = Field(default=None, sa_type=String(40))
+    detail: str = Field(default="", sa_type=Text)
+
+
+class Message(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="case.id", index=True)
+    author_id: int | None = Field(default=None, foreign_key="user.id")
+    party: Party = Field(sa_type=String(20))
+    body: str = Field(sa_type=Text)
+    created_at: datetime = Field(sa_type=UTCDateTime)
+
+
+class Attachment(SQLModel, table=True):
+    """An evidence file. Its bytes live in storage under a random key; the name is for display only."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="case.id", index=True)
+    event_id: int | None = Field(default=None, foreign_key="case_event.id", index=True)
+    message_id: int | None = Field(default=None, foreign_key="message.id", index=True)
+    uploaded_by: int = Field(foreign_key="user.id")
+    party: Party = Field(sa_type=String(20))
+    storage_key: str = Field(sa_type=String(200), unique=True)
+    display_name: str = Field(sa_type=String(200))
+    content_type: str = Field(sa_type=String(100))
+    size: int
+    sha256: str = Field(sa_type=String(64))
+    created_at: datetime = Field(sa_type=UTCDateTime)
+
+
+class Appeal(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="case.id", unique=True)  # one appeal per case in total
+    party: Party = Field(sa_type=String(20))
+    user_id: int = Field(foreign_key="user.id")
+    statement: str = Field(sa_type=Text)
+    created_at: datetime = Field(sa_type=UTCDateTime)
+
+
+class Refund(SQLModel, table=True):
+    __table_args__ = (CheckConstraint("amount_minor > 0", name="refund_amount_positive"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    payment_id: int = Field(foreign_key="payment.id", unique=True)  # no payment is ever refunded twice
+    case_id: int = Field(foreign_key="case.id", index=True)
+    amount_minor: int
+    currency: str = Field(sa_type=String(3))
+    gateway_reference: str = Field(sa_type=String(100))
+    created_at: datetime = Field(sa_type=UTCDateTime)
+
+
+class BalanceCredit(SQLModel, table=True):
+    """Money the platform gives the buyer to spend on it, at no cost to the creator."""
+
+    __tablename__ = "balance_credit"
+    __table_args__ = (
+        UniqueConstraint("case_id"),
+        CheckConstraint("amount_minor > 0", name="credit_amount_positive"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="case.id")
+    user_id: int = Field(foreign_key="user.id", index=True)
+    amount_minor: int
+    currency: str = Field(sa_type=String(3))
+    created_at: datetime = Field(sa_type=UTCDateTime)
