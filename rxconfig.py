@@ -1,3 +1,18 @@
+"""Reflex configuration. Everything that varies between machines comes from the app's own settings."""
+
 import reflex as rx
 
-config = rx.Config(app_name="resolution_app", telemetry_enabled=False)
+from resolution_app.infra.settings import get_settings
+
+settings = get_settings()
+
+config = rx.Config(
+    app_name="resolution_app",
+    telemetry_enabled=False,
+    backend_host="127.0.0.1",
+    api_url=settings.public_api_url,
+    cors_allowed_origins=settings.origins,
+    show_built_with_reflex=False,
+    plugins=[rx.plugins.RadixThemesPlugin(theme=rx.theme(accent_color="indigo", radius="medium"))],
+    disable_plugins=[rx.plugins.SitemapPlugin],
+)

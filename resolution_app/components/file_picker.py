@@ -1,0 +1,95 @@
+"""Choosing up to N evidence files, with previews and a remove button, before they are sent.
+
+The browser-side limits here only help the user; the server checks count, size and type again.
+"""
+
+import reflex as rx
+from reflex.vars import Var, VarData
+from reflex_base.event import EventChain
+from reflex_components_core.core.upload import get_upload_files_context_var_data
+
+from resolution_app.domain.policy import DEFAULT_POLICY
+
+ACCEPT = {
+    "image/png": [".png"],
+    "image/jpeg": [".jpg", ".jpeg"],
+    "image/gif": [".gif"],
+    "image/webp": [".webp"],
+    "application/pdf": [".pdf"],
+    "video/mp4": [".mp4"],
+    "video/quicktime": [".mov"],
+    "video/webm": [".webm"],
+}
+HINT = "PNG, JPEG, GIF, WebP, PDF, MP4, MOV or WebM · up to 3 files · 50 MB each"
+
+
+def _chosen_files(upload_id: str) -> Var:
+    """Name, size and (for images) a local preview URL of each chosen file."""
+    return Var(
+        _js_expr=(
+            f"(filesById[{upload_id!r}] || []).map((f, i) => ({{index: i, name: f.name, "
+            "size: f.size < 1048576 ? (f.size / 1024).toFixed(1) + ' KB' : (f.size / 1048576).toFixed(1) + ' MB', "
+            "preview: (f.type || '').startsWith('image/') ? URL.createObjectURL(f) : ''}))"
+        ),
+        _var_type=list[dict[str, str]],
+        _var_data=get_upload_files_context_var_data(),
+    )
+
+
+def _remove_file(upload_id: str, index: Var) -> Var:
+    return Var(
+        _js_expr=(
+            f"(() => setFilesById(all => ({{...all, [{upload_id!r}]: "
+            f"(all[{upload_id!r}] || []).filter((_, j) => j !== {index})}})))"
+        ),
+        _var_type=EventChain,
+        _var_data=VarData.merge(get_upload_files_context_var_data(), index._get_all_var_data()),
+    )
+
+
+def _chosen_file(upload_id: str, file: Var) -> rx.Component:
+    return rx.hstack(
+        rx.cond(
+            file["preview"] != "",
+            rx.image(src=file["preview"], width="48px", height="48px", object_fit="cover", border_radius="6px"),
+            rx.center(rx.icon("file", size=24), width="48px", height="48px"),
+        ),
+        rx.vstack(
+            rx.text(file["name"], size="2", weight="medium"),
+            rx.text(file["size"], size="1", color_scheme="gray"),
+            spacing="0",
+        ),
+        rx.spacer(),
+        rx.button(
+            rx.icon("x", size=14),
+            "Remove",
+            size="1",
+            variant="soft",
+            color_scheme="gray",
+            type="button",
+            on_click=_remove_file(upload_id, file["index"]),
+            aria_label=f"Remove {file['name']}",
+        ),
+        align="center",
+        width="100%",
+        class_name="chosen-file",
+    )
+
+
+def file_picker(upload_id: str, label: str = "Add files") -> rx.Component:
+    return rx.vstack(
+        rx.upload.root(
+            rx.button(rx.icon("paperclip", size=16), label, variant="outline", type="button"),
+            id=upload_id,
+            multiple=True,
+            max_files=DEFAULT_POLICY.max_files_per_submission,
+            accept=ACCEPT,
+            no_drag=False,
+            border="none",
+            padding="0",
+        ),
+        rx.text(HINT, size="1", color_scheme="gray"),
+        rx.foreach(_chosen_files(upload_id), lambda file: _chosen_file(upload_id, file)),
+        spacing="2",
+        width="100%",
+    )

@@ -1,0 +1,100 @@
+"""The frame around every page: header with the portal's links, the user's menu, and the content."""
+
+import reflex as rx
+
+from resolution_app.state.session import SessionState
+
+
+def _nav_link(text: str, href: str) -> rx.Component:
+    return rx.link(text, href=href, size="2", weight="medium", color_scheme="gray", high_contrast=True)
+
+
+def header(*extra: rx.Component) -> rx.Component:
+    return rx.hstack(
+        rx.link(
+            rx.hstack(rx.icon("scale", size=20), rx.heading("Resolution Center", size="4"), align="center"),
+            href="/",
+            underline="none",
+            color_scheme="gray",
+            high_contrast=True,
+        ),
+        rx.cond(
+            SessionState.signed_in,
+            rx.hstack(
+                _nav_link("Purchases", "/purchases"),
+                _nav_link("My cases", "/cases"),
+                rx.cond(SessionState.is_creator, _nav_link("Resolution center", "/creator/resolutions")),
+                rx.cond(SessionState.is_reviewer, _nav_link("Review queue", "/review")),
+                spacing="4",
+            ),
+        ),
+        rx.spacer(),
+        *extra,
+        rx.cond(
+            SessionState.signed_in,
+            rx.menu.root(
+                rx.menu.trigger(
+                    rx.button(rx.icon("circle-user", size=16), SessionState.user_name, variant="ghost", type="button")
+                ),
+                rx.menu.content(
+                    rx.menu.item("Log out", on_click=SessionState.log_out),
+                ),
+            ),
+        ),
+        align="center",
+        spacing="5",
+        padding_x="1.5em",
+        padding_y="0.9em",
+        border_bottom="1px solid var(--gray-a5)",
+        width="100%",
+        background="var(--color-panel-solid)",
+    )
+
+
+def page(title: str, *children: rx.Component, header_extra: tuple[rx.Component, ...] = ()) -> rx.Component:
+    return rx.box(
+        header(*header_extra),
+        rx.container(
+            rx.vstack(rx.heading(title, size="6"), *children, spacing="4", width="100%"),
+            size="4",
+            padding_y="1.5em",
+        ),
+        min_height="100vh",
+        background="var(--gray-2)",
+    )
+
+
+def error_callout(message: rx.Var) -> rx.Component:
+    return rx.cond(
+        message != "",
+        rx.callout(message, icon="triangle-alert", color_scheme="red", role="alert", width="100%"),
+    )
+
+
+def notice_callout(message: rx.Var) -> rx.Component:
+    return rx.cond(
+        message != "",
+        rx.callout(message, icon="check", color_scheme="green", role="status", width="100%"),
+    )
+
+
+def local_time(value: rx.Var, fmt: str = "MMM D, YYYY HH:mm") -> rx.Component:
+    """A UTC time shown in the viewer's time zone."""
+    return rx.moment(value, format=fmt, local=True)
+
+
+def countdown(due: rx.Var) -> rx.Component:
+    return rx.cond(
+        due,
+        rx.hstack(
+            rx.icon("clock", size=14),
+            rx.text("Due ", rx.moment(due, from_now=True, interval=30000), " (", local_time(due), ")", size="2"),
+            align="center",
+            spacing="1",
+        ),
+        rx.text("—", size="2", color_scheme="gray"),
+    )
+
+
+def field_label(text: str, for_id: str) -> rx.Component:
+    return rx.el.label(text, html_for=for_id, style={"font-size": "var(--font-size-2)", "font-weight": "500"})

@@ -1,0 +1,39 @@
+"""Checks on what buyers, creators and reviewers write: claim reason and description, chat messages (DESIGN §2)."""
+
+from resolution_app.domain.enums import Reason
+from resolution_app.domain.errors import InvalidInput
+from resolution_app.domain.policy import DEFAULT_POLICY, Policy
+
+
+def validate_description(text: str, policy: Policy = DEFAULT_POLICY) -> str:
+    """The claim's description without surrounding blanks, if its length is within the policy's bounds."""
+    description = text.strip()
+    if len(description) < policy.description_min_chars:
+        raise InvalidInput(f"Describe the issue in at least {policy.description_min_chars:,} characters.")
+    if len(description) > policy.description_max_chars:
+        raise InvalidInput(f"The description is too long: at most {policy.description_max_chars:,} characters.")
+    return description
+
+
+def validate_reason(value: str) -> Reason:
+    """The claim reason from a form value; anything but a known reason value is refused."""
+    # Form values come from the browser, which may send anything at all.
+    if not isinstance(value, str):
+        raise InvalidInput("Choose a reason.")
+    try:
+        return Reason(value.strip())
+    except ValueError as error:
+        raise InvalidInput("Choose a reason.") from error
+
+
+def validate_message(text: str, policy: Policy = DEFAULT_POLICY, *, has_files: bool = False) -> str:
+    """A chat message, reply or statement without surrounding blanks.
+
+    It may be empty only when files are attached: the files are then the message.
+    """
+    message = text.strip()
+    if not message and not has_files:
+        raise InvalidInput("Write a message.")
+    if len(message) > policy.message_max_chars:
+        raise InvalidInput(f"The message is too long: at most {policy.message_max_chars:,} characters.")
+    return message

@@ -1,0 +1,54 @@
+"""Refunds go through a payment gateway. The default one keeps a ledger in the database."""
+
+import secrets
+from datetime import datetime
+from typing import Protocol
+
+from sqlmodel import Session, select
+
+from resolution_app.domain.enums import PaymentStatus
+from resolution_app.models import Payment, Refund
+
+
+class PaymentGateway(Protocol):
+    def refund(self, session: Session, payment: Payment, case_id: int, now: datetime) -> Refund:
+        """Refund the whole payment once; calling again returns the first refund."""
+        ...
+
+
+class LedgerGateway:
+    """Records the refund and marks the payment refunded, in the caller's transaction.
+
+    Idempotent: a repeated call returns the refund already made, and the unique payment_id
+    on the refund table stops a concurrent second one.
+    """
+
+    def refund(self, session: Session, payment: Payment, case_id: int, now: datetime) -> Refund:
+        existing = session.exec(select(Refund).where(Refund.payment_id == payment.id)).first()
+        if existing is not None:
+            return existing
+        refund = Refund(
+            payment_id=payment.id,
+            case_id=case_id,
+            amount_minor=payment.amount_minor,
+            currency=payment.currency,
+            gateway_reference=f"ledger_{secrets.token_hex(8)}",
+            created_at=now,
+        )
+        payment.status = PaymentStatus.REFUNDED
+        payment.refunded_at = now
+        session.add(refund)
+        session.add(payment)
+        session.flush()
+        return refund
+
+
+_gateway: list[PaymentGateway] = [LedgerGateway()]
+
+
+def get_gateway() -> PaymentGateway:
+    return _gateway[0]
+
+
+def use_gateway(gateway: PaymentGateway) -> None:
+    _gateway[0] = gateway

@@ -1,0 +1,23 @@
+"""The Reflex app: pages, API routes and background loops."""
+
+import reflex as rx
+
+from resolution_app.api.routes import api
+from resolution_app.pages import auth, buyer
+from resolution_app.state.buyer import BuyerCasesState, BuyerCaseState, ClaimState, PurchasesState
+from resolution_app.state.session import SessionState
+
+app = rx.App(api_transformer=api)
+
+
+def index() -> rx.Component:
+    return rx.center(rx.spinner(), height="100vh")
+
+
+app.add_page(index, route="/", on_load=SessionState.go_home, title="Resolution Center")
+app.add_page(auth.login_page, route="/login", title="Log in · Resolution Center")
+app.add_page(auth.signup_page, route="/signup", title="Sign up · Resolution Center")
+app.add_page(buyer.purchases_page, route="/purchases", on_load=PurchasesState.load_purchases, title="Purchases")
+app.add_page(buyer.claim_page, route="/purchases/[payment_id]/claim", on_load=ClaimState.load_claim, title="Claim")
+app.add_page(buyer.cases_page, route="/cases", on_load=BuyerCasesState.load_cases, title="Your cases")
+app.add_page(buyer.buyer_case_page, route="/cases/[case_id]", on_load=BuyerCaseState.load_case, title="Case")

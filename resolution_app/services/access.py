@@ -1,0 +1,68 @@
+"""Who may see and do what. Every service function goes through here before touching a case."""
+
+from sqlmodel import Session, select
+
+from resolution_app.domain.enums import MemberRole, Party
+from resolution_app.domain.errors import Forbidden, NotFound
+from resolution_app.infra.db import transaction
+from resolution_app.models import BusinessMember, Case, User
+
+CASE_NOT_FOUND = "Case not found."
+ACTING_ROLES = frozenset({MemberRole.OWNER, MemberRole.MANAGER})
+
+
+def membership(session: Session, user: User, business_id: int) -> BusinessMember | None:
+    return session.exec(
+        select(BusinessMember).where(BusinessMember.business_id == business_id, BusinessMember.user_id == user.id)
+    ).first()
+
+
+def business_ids_of(session: Session, user: User) -> list[int]:
+    return list(session.exec(select(BusinessMember.business_id).where(BusinessMember.user_id == user.id)))
+
+
+def can_see_case(session: Session, user: User, case: Case, party: Party) -> bool:
+    if party == Party.BUYER:
+        return case.buyer_id == user.id
+    if party == Party.CREATOR:
+        return membership(session, user, case.business_id) is not None
+    if party == Party.REVIEWER:
+        return user.is_reviewer
+    return False
+
+
+def require_case(session: Session, user: User, case_id: int, party: Party, *, lock: bool = False) -> Case:
+    """The case, if `user` may see it as `party`; otherwise NotFound, so ids of others' cases reveal nothing."""
+    query = select(Case).where(Case.id == case_id)
+    if lock:
+        query = query.with_for_update()
+    case = session.exec(query).first()
+    if case is None or not can_see_case(session, user, case, party):
+        raise NotFound(CASE_NOT_FOUND)
+    return case
+
+
+def require_case_actor(session: Session, user: User, case: Case, party: Party) -> None:
+    """Seeing is not always acting: a business's viewers read cases but don't answer them."""
+    if party == Party.CREATOR:
+        member = membership(session, user, case.business_id)
+        if member is None or member.role not in ACTING_ROLES:
+            raise Forbidden("Your role in this business lets you read cases, not answer them.")
+
+
+def require_business_member(session: Session, user: User, business_id: int, *, acting: bool = False) -> None:
+    member = membership(session, user, business_id)
+    if member is None:
+        raise NotFound("Business not found.")
+    if acting and member.role not in ACTING_ROLES:
+        raise Forbidden("Your role in this business does not allow this.")
+
+
+def require_reviewer(user: User) -> None:
+    if not user.is_reviewer:
+        raise NotFound("Page not found.")
+
+
+def is_creator(user: User) -> bool:
+    with transaction() as session:
+        return bool(business_ids_of(session, user))

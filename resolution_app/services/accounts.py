@@ -1,0 +1,150 @@
+"""Sign up, log in, log out, and who is asking."""
+
+import hashlib
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, select
+
+from resolution_app.domain.errors import DomainError, InvalidInput
+from resolution_app.infra.clock import clock
+from resolution_app.infra.db import transaction
+from resolution_app.infra.passwords import hash_password, verify_password
+from resolution_app.infra.settings import get_settings
+from resolution_app.models import LoginThrottle, User, UserSession
+
+EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+MIN_PASSWORD_CHARS = 10
+WRONG_CREDENTIALS = "Wrong email or password."
+FREE_FAILURES = 5  # then each failure doubles the wait
+MAX_LOCK = timedelta(minutes=15)
+TOUCH_EVERY = timedelta(minutes=1)  # don't write last_seen_at on every request
+
+
+class TooManyAttempts(DomainError):
+    pass
+
+
+@dataclass(frozen=True)
+class SignedIn:
+    user: User
+    token: str  # goes to the browser once; only its hash is stored
+
+
+def _hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def normalize_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def _start_session(session: Session, user: User, now: datetime) -> str:
+    settings = get_settings()
+    token = secrets.token_urlsafe(32)
+    session.add(
+        UserSession(
+            user_id=user.id,
+            token_hash=_hash_token(token),
+            created_at=now,
+            last_seen_at=now,
+            expires_at=now + timedelta(hours=settings.session_absolute_hours),
+        )
+    )
+    return token
+
+
+def _unique_username(session: Session, email: str) -> str:
+    base = re.sub(r"[^a-z0-9_]", "", email.split("@")[0].lower())[:40] or "user"
+    candidate, n = base, 1
+    while session.exec(select(User.id).where(User.username == candidate)).first() is not None:
+        n += 1
+        candidate = f"{base}{n}"
+    return candidate
+
+
+def create_user(session: Session, name: str, email: str, password: str, *, is_reviewer: bool = False) -> User:
+    name, email = name.strip(), normalize_email(email)
+    if not name or len(name) > 120:
+        raise InvalidInput("Enter your name (at most 120 characters).")
+    if not EMAIL_PATTERN.match(email) or len(email) > 254:
+        raise InvalidInput("Enter a valid email address.")
+    if len(password) < MIN_PASSWORD_CHARS:
+        raise InvalidInput(f"Choose a password of at least {MIN_PASSWORD_CHARS} characters.")
+    if session.exec(select(User.id).where(User.email == email)).first() is not None:
+        raise InvalidInput("An account with this email already exists. Log in instead.")
+    user = User(
+        email=email,
+        username=_unique_username(session, email),
+        name=name,
+        password_hash=hash_password(password),
+        is_reviewer=is_reviewer,
+        created_at=clock.now(),
+    )
+    session.add(user)
+    session.flush()
+    return user
+
+
+def sign_up(name: str, email: str, password: str) -> SignedIn:
+    try:
+        with transaction() as session:
+            user = create_user(session, name, email, password)
+            return SignedIn(user=user, token=_start_session(session, user, clock.now()))
+    except IntegrityError:  # the same email signed up twice at once
+        raise InvalidInput("An account with this email already exists. Log in instead.") from None
+
+
+def _lock_for(failures: int) -> timedelta:
+    if failures < FREE_FAILURES:
+        return timedelta(0)
+    return min(timedelta(seconds=2 ** (failures - FREE_FAILURES + 1)), MAX_LOCK)
+
+
+def log_in(email: str, password: str) -> SignedIn:
+    email, now = normalize_email(email), clock.now()
+    with transaction() as session:
+        throttle = session.get(LoginThrottle, email)
+        if throttle and throttle.locked_until and throttle.locked_until > now:
+            seconds = int((throttle.locked_until - now).total_seconds()) + 1
+            raise TooManyAttempts(f"Too many failed attempts. Try again in {seconds} seconds.")
+        user = session.exec(select(User).where(User.email == email)).first()
+        if verify_password(password, user.password_hash if user else None) and user:
+            if throttle:
+                session.delete(throttle)
+            return SignedIn(user=user, token=_start_session(session, user, now))
+        throttle = throttle or LoginThrottle(email=email, failures=0, last_failure_at=now)
+        throttle.failures += 1
+        throttle.last_failure_at = now
+        lock = _lock_for(throttle.failures)
+        throttle.locked_until = now + lock if lock else None
+        session.add(throttle)
+    raise InvalidInput(WRONG_CREDENTIALS)
+
+
+def log_out(token: str) -> None:
+    with transaction() as session:
+        row = session.exec(select(UserSession).where(UserSession.token_hash == _hash_token(token))).first()
+        if row and row.revoked_at is None:
+            row.revoked_at = clock.now()
+            session.add(row)
+
+
+def user_for_token(token: str) -> User | None:
+    """The signed-in user, or None when the token is unknown, revoked, idle too long or too old."""
+    if not token:
+        return None
+    now, settings = clock.now(), get_settings()
+    with transaction() as session:
+        row = session.exec(select(UserSession).where(UserSession.token_hash == _hash_token(token))).first()
+        if row is None or row.revoked_at is not None or row.expires_at <= now:
+            return None
+        if now - row.last_seen_at > timedelta(minutes=settings.session_idle_minutes):
+            return None
+        if now - row.last_seen_at > TOUCH_EVERY:
+            row.last_seen_at = now
+            session.add(row)
+        return session.get(User, row.user_id)

@@ -1,0 +1,124 @@
+"""What the parties do on a case: lifecycle actions and chat messages."""
+
+from collections.abc import Sequence
+
+from sqlmodel import Session
+
+from resolution_app.domain import lifecycle
+from resolution_app.domain.claims import validate_message
+from resolution_app.domain.enums import CaseAction, Party
+from resolution_app.domain.errors import ActionNotAllowed, Conflict, Forbidden, InvalidInput
+from resolution_app.infra.clock import clock
+from resolution_app.infra.db import transaction
+from resolution_app.infra.evidence import IncomingFile
+from resolution_app.models import Appeal, Case, Message, User
+from resolution_app.services import files, notify
+from resolution_app.services.access import require_case, require_case_actor
+from resolution_app.services.deadlines import expire_case
+from resolution_app.services.transitions import CASE_CHANGED, case_state, perform
+
+A = CaseAction
+
+# What the acting person must write with each action, and what we ask for when it's missing.
+REQUIRED_TEXT: dict[CaseAction, str] = {
+    A.DENY: "Explain why you deny the claim.",
+    A.REQUEST_MORE_INFO: "Write the question for the buyer.",
+    A.REPLY: "Write your reply.",
+    A.APPEAL: "Write your appeal statement.",
+    A.ESCALATE: "Tell the platform why you disagree with the creator.",
+    A.REQUEST_BUYER_INFO: "Write the question for the buyer.",
+    A.REQUEST_MERCHANT_INFO: "Write the question for the creator.",
+    A.DECIDE_REFUND: "Write the rationale for your decision.",
+    A.DECIDE_CREDIT: "Write the rationale for your decision.",
+    A.DECIDE_MERCHANT_WINS: "Write the rationale for your decision.",
+}
+FILE_ACTIONS = frozenset({A.REPLY, A.APPEAL, A.ESCALATE})
+PARTY_ACTIONS = frozenset(A) - {A.AUTO_REFUND, A.EXPIRE}  # the system's own moves are never a person's
+
+
+def _parse_action(action: str) -> CaseAction:
+    try:
+        parsed = CaseAction(action)
+    except ValueError:
+        raise InvalidInput("Unknown action.") from None
+    if parsed not in PARTY_ACTIONS:
+        raise InvalidInput("Unknown action.")
+    return parsed
+
+
+def _checked_text(action: CaseAction, text: str, has_files: bool) -> str:
+    text = text.strip()
+    if action in REQUIRED_TEXT and not text and not (action == A.REPLY and has_files):
+        raise InvalidInput(REQUIRED_TEXT[action])
+    return validate_message(text, has_files=True) if text else ""
+
+
+def act(
+    user: User,
+    case_id: int,
+    party: Party,
+    action: str,
+    *,
+    expected_version: int,
+    text: str = "",
+    uploads: Sequence[IncomingFile] = (),
+) -> None:
+    """Take a lifecycle action on a case as `party`. Raises a DomainError with a message for the page."""
+    chosen = _parse_action(action)
+    if uploads and chosen not in FILE_ACTIONS:
+        raise InvalidInput("Files can't be attached to this action.")
+    detail = _checked_text(chosen, text, bool(uploads))
+    now = clock.now()
+    with transaction() as session:  # refuse early, before any file is stored
+        case = _actionable_case(session, user, case_id, party, expected_version)
+        deadline_moved = lifecycle.deadline_passed(case_state(case), now)
+    if deadline_moved:
+        expire_case(case_id)
+        raise Conflict("The deadline has passed and the case has moved on. The page now shows it as it is.")
+    with files.stored_evidence(uploads) as accepted, transaction() as session:
+        case = _actionable_case(session, user, case_id, party, expected_version, lock=True)
+        _check_reviewer_rules(case, user, chosen)
+        event = perform(session, case, party, chosen, now, actor_id=user.id, detail=detail)
+        files.attach(session, case, accepted, user=user, party=party, now=now, event_id=event.id)
+        if chosen == A.APPEAL:
+            session.add(Appeal(case_id=case.id, party=party, user_id=user.id, statement=detail, created_at=now))
+
+
+def _actionable_case(
+    session: Session, user: User, case_id: int, party: Party, expected_version: int, *, lock: bool = False
+) -> Case:
+    case = require_case(session, user, case_id, party, lock=lock)
+    require_case_actor(session, user, case, party)
+    if case.version != expected_version:
+        raise Conflict(CASE_CHANGED)
+    return case
+
+
+def _check_reviewer_rules(case: Case, user: User, action: CaseAction) -> None:
+    decides = action in (A.DECIDE_REFUND, A.DECIDE_CREDIT, A.DECIDE_MERCHANT_WINS)
+    if decides and case.appealed and case.decided_by_id == user.id:
+        raise Forbidden("An appeal is decided by a different reviewer than the first decision.")
+
+
+def send_message(user: User, case_id: int, party: Party, body: str, uploads: Sequence[IncomingFile] = ()) -> None:
+    """A chat message; it never changes the status."""
+    text = validate_message(body, has_files=bool(uploads))
+    now = clock.now()
+    with transaction() as session:
+        _open_for_chat(session, user, case_id, party, now)
+    with files.stored_evidence(uploads) as accepted, transaction() as session:
+        case = _open_for_chat(session, user, case_id, party, now)
+        message = Message(case_id=case.id, author_id=user.id, party=party, body=text, created_at=now)
+        session.add(message)
+        session.flush()
+        files.attach(session, case, accepted, user=user, party=party, now=now, message_id=message.id)
+        others = frozenset({Party.BUYER, Party.CREATOR} - {party})
+        notify.queue(session, case, others, "message", text, now)
+
+
+def _open_for_chat(session: Session, user: User, case_id: int, party: Party, now) -> Case:  # noqa: ANN001
+    case = require_case(session, user, case_id, party)
+    require_case_actor(session, user, case, party)
+    if lifecycle.is_final(case_state(case), now):
+        raise ActionNotAllowed("This case is closed; no more messages can be sent.")
+    return case

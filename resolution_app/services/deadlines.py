@@ -1,0 +1,61 @@
+"""Deadlines move cases on by themselves: a sweep applies the lifecycle's EXPIRE to every case that is due."""
+
+from datetime import datetime
+
+from sqlalchemy import or_
+from sqlmodel import select
+
+from resolution_app.domain import lifecycle
+from resolution_app.domain.enums import CLOSED_STATUSES, CaseAction, Party
+from resolution_app.domain.errors import Conflict
+from resolution_app.domain.lifecycle import DEADLINE_STATUSES
+from resolution_app.infra.clock import clock
+from resolution_app.infra.db import transaction
+from resolution_app.models import Case
+from resolution_app.services.transitions import case_state, perform
+
+
+def due_case_ids(now: datetime, limit: int = 200) -> list[int]:
+    with transaction() as session:
+        return list(
+            session.exec(
+                select(Case.id)
+                .where(
+                    Case.due_at <= now,
+                    or_(
+                        Case.status.in_(DEADLINE_STATUSES),
+                        Case.status.in_(CLOSED_STATUSES) & Case.decided_by_reviewer,
+                    ),
+                )
+                .order_by(Case.due_at)
+                .limit(limit)
+            )
+        )
+
+
+def expire_case(case_id: int) -> bool:
+    """Apply the deadline to one case if it is (still) due. Safe to run from several workers at once."""
+    now = clock.now()
+    with transaction() as session:
+        query = select(Case).where(Case.id == case_id)
+        if session.bind.dialect.name == "postgresql":
+            query = query.with_for_update(skip_locked=True)  # another worker has it
+        case = session.exec(query).first()
+        if case is None or not lifecycle.deadline_passed(case_state(case), now):
+            return False
+        try:
+            perform(session, case, Party.SYSTEM, CaseAction.EXPIRE, now, actor_id=None, detail=_why(case))
+        except Conflict:
+            return False
+        return True
+
+
+def _why(case: Case) -> str:
+    if case.status in CLOSED_STATUSES:
+        return "The appeal window closed: the decision is final."
+    return "The deadline passed without an answer."
+
+
+def sweep() -> int:
+    """Expire everything due now; returns how many cases moved."""
+    return sum(expire_case(case_id) for case_id in due_case_ids(clock.now()))

@@ -1,0 +1,111 @@
+"""The buyer portal: purchases, opening a claim, and the buyer's cases."""
+
+import asyncio
+
+import reflex as rx
+
+from resolution_app.domain.enums import REASON_LABELS, Party
+from resolution_app.domain.errors import DomainError
+from resolution_app.services import case_views, claims, purchases
+from resolution_app.services.case_views import CaseSummary
+from resolution_app.services.purchases import PurchaseRow
+from resolution_app.state.case_page import CasePageState, incoming
+from resolution_app.state.ids import parse_id
+from resolution_app.state.session import SessionState
+
+CLAIM_UPLOAD_ID = "claim_files"
+
+
+class PurchasesState(SessionState):
+    purchases: list[PurchaseRow] = []
+
+    @rx.event
+    def load_purchases(self):
+        user = self._user()
+        if user is None:
+            return self._login_redirect()
+        self.purchases = purchases.list_purchases(user)
+
+
+class ClaimState(SessionState):
+    product: str = ""
+    business: str = ""
+    amount: str = ""
+    refusal: str = ""
+    found: bool = False
+    reason: str = ""
+    description: str = ""
+    error: str = ""
+    submitting: bool = False
+
+    @rx.var
+    def reasons(self) -> list[list[str]]:
+        return [[reason.value, label] for reason, label in REASON_LABELS.items()]
+
+    def _payment_id(self) -> int | None:
+        return parse_id(self.router.url.path.rstrip("/").split("/")[-2])
+
+    @rx.event
+    def load_claim(self):
+        user = self._user()
+        if user is None:
+            return self._login_redirect()
+        self.reason, self.description, self.error, self.submitting = "", "", "", False
+        self.found = False
+        payment_id = self._payment_id()
+        if payment_id is None:
+            return None
+        try:
+            payment = claims.claimable_payment(user, payment_id)
+        except DomainError as error:
+            self.error = error.message
+            return None
+        self.found = True
+        self.product, self.business, self.amount = payment.product, payment.business, payment.amount
+        self.refusal = payment.refusal or ""
+
+    @rx.event
+    def set_reason(self, value: str):
+        self.reason = str(value)
+
+    @rx.event
+    def set_description(self, value: str):
+        self.description = str(value)
+
+    @rx.event
+    def start_submit(self):
+        self.submitting = True
+        self.error = ""
+
+    @rx.event
+    async def submit_claim(self, files: list[rx.UploadFile]):
+        user = self._user()
+        payment_id = self._payment_id()
+        if user is None or payment_id is None:
+            self.submitting = False
+            return self._login_redirect() if user is None else None
+        try:
+            case_id = await asyncio.to_thread(
+                claims.open_claim, user, payment_id, self.reason, self.description, incoming(files)
+            )
+        except DomainError as error:
+            self.error = error.message
+            self.submitting = False
+            return None
+        self.submitting = False
+        return [rx.clear_selected_files(CLAIM_UPLOAD_ID), rx.redirect(f"/cases/{case_id}")]
+
+
+class BuyerCasesState(SessionState):
+    cases: list[CaseSummary] = []
+
+    @rx.event
+    def load_cases(self):
+        user = self._user()
+        if user is None:
+            return self._login_redirect()
+        self.cases = case_views.buyer_cases(user)
+
+
+class BuyerCaseState(CasePageState, SessionState):
+    _party = Party.BUYER

@@ -1,0 +1,119 @@
+"""The case page, shared by the portals: each portal's state names the party it acts as."""
+
+import asyncio
+from typing import ClassVar
+
+import reflex as rx
+
+from resolution_app.domain.enums import Party
+from resolution_app.domain.errors import DomainError, NotFound
+from resolution_app.infra.evidence import IncomingFile
+from resolution_app.services import case_actions, case_views
+from resolution_app.services.case_views import CaseDetail
+from resolution_app.state.ids import parse_id
+
+MESSAGE_UPLOAD_ID = "message_files"
+ACTION_UPLOAD_ID = "action_files"
+
+
+def incoming(files: list[rx.UploadFile]) -> list[IncomingFile]:
+    return [IncomingFile(filename=file.filename or "file", stream=file.file) for file in files]
+
+
+class CasePageState(rx.State, mixin=True):
+    _party: ClassVar[Party]
+
+    detail: CaseDetail | None = None
+    not_found: bool = False
+    message: str = ""
+    action_text: str = ""
+    pending_action: str = ""  # the action whose form is open
+    error: str = ""
+    notice: str = ""
+    busy: bool = False
+
+    def _case_id(self) -> int | None:
+        return parse_id(self.router.url.path.rstrip("/").split("/")[-1])
+
+    def _refresh(self, user) -> None:  # noqa: ANN001
+        case_id = self._case_id()
+        try:
+            if case_id is None:
+                raise NotFound("Case not found.")
+            self.detail = case_views.case_detail(user, case_id, self._party)
+            self.not_found = False
+        except NotFound:
+            self.detail, self.not_found = None, True
+
+    @rx.event
+    def load_case(self):
+        user = self._user()
+        if user is None:
+            return self._login_redirect()
+        self.error, self.notice, self.pending_action, self.action_text, self.busy = "", "", "", "", False
+        self._refresh(user)
+
+    @rx.event
+    def set_message(self, value: str):
+        self.message = str(value)
+
+    @rx.event
+    def set_action_text(self, value: str):
+        self.action_text = str(value)
+
+    @rx.event
+    def open_action(self, action: str):
+        """Show the form of an action that needs text (or a confirmation)."""
+        self.pending_action = str(action) if self.detail and action in self.detail.actions else ""
+        self.action_text, self.error = "", ""
+
+    @rx.event
+    def close_action(self):
+        self.pending_action, self.action_text = "", ""
+
+    @rx.event
+    def start_busy(self):
+        self.busy, self.error, self.notice = True, "", ""
+
+    async def _run(self, work, success: str, clear: str):  # noqa: ANN001
+        """Call a service off the event loop; show its refusal, refresh the case either way."""
+        user = self._user()
+        if user is None:
+            self.busy = False
+            return self._login_redirect()
+        try:
+            await asyncio.to_thread(work, user)
+        except DomainError as error:
+            self.error = error.message
+            self._refresh(user)
+            self.busy = False
+            return None
+        self.notice, self.busy = success, False
+        self.message, self.action_text, self.pending_action = "", "", ""
+        self._refresh(user)
+        return rx.clear_selected_files(clear)
+
+    @rx.event
+    async def send_message(self, files: list[rx.UploadFile]):
+        case_id, body, uploads = self._case_id(), self.message, incoming(files)
+        if case_id is None:
+            return None
+
+        def work(user) -> None:  # noqa: ANN001
+            case_actions.send_message(user, case_id, self._party, body, uploads)
+
+        return await self._run(work, "Message sent.", MESSAGE_UPLOAD_ID)
+
+    @rx.event
+    async def take_action(self, files: list[rx.UploadFile]):
+        """The pending action (Withdraw, Deny, Send reply, Appeal...), with its text and files."""
+        case_id, action, text, uploads = self._case_id(), self.pending_action, self.action_text, incoming(files)
+        version = self.detail.version if self.detail else 0
+        if case_id is None or not action:
+            self.busy = False
+            return None
+
+        def work(user) -> None:  # noqa: ANN001
+            case_actions.act(user, case_id, self._party, action, expected_version=version, text=text, uploads=uploads)
+
+        return await self._run(work, "Done.", ACTION_UPLOAD_ID)
