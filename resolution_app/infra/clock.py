@@ -1,5 +1,7 @@
 """The one clock every rule reads. Tests move it; production reads the system time."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 
 
@@ -18,6 +20,15 @@ class Clock:
 
     def unfreeze(self) -> None:
         self._frozen = None
+
+    @contextmanager
+    def kept(self) -> Iterator[None]:
+        """Whatever the block does to the clock is undone after it."""
+        saved = self._frozen
+        try:
+            yield
+        finally:
+            self._frozen = saved
 
 
 clock = Clock()

@@ -60,13 +60,18 @@ def display_name(filename: str) -> str:
     """A name fit to show next to the file. It is never used to build a path or a storage key."""
     name = unicodedata.normalize("NFC", filename or "")
     name = re.split(r"[/\\]", name)[-1]  # browsers on Windows may send C:\Users\...\photo.png
-    # Cc: control characters; Cf: invisible format characters such as the right-to-left override that
-    # makes "gpj.exe" display as "exe.jpg".
-    name = "".join(char for char in name if unicodedata.category(char) not in {"Cc", "Cf"})
-    name = " ".join(name.split())
+    name = " ".join("".join(_visible(char) for char in name).split())
     if not name.strip("."):
         return _FALLBACK_NAME
     return _shorten(name, DISPLAY_NAME_MAX_CHARS)
+
+
+def _visible(char: str) -> str:
+    if char.isspace():
+        return " "  # tabs and line breaks become spaces, collapsed afterwards
+    # Cc: control characters; Cf: invisible format characters such as the right-to-left override that
+    # makes "gpj.exe" display as "exe.jpg".
+    return "" if unicodedata.category(char) in {"Cc", "Cf"} else char
 
 
 def _shorten(name: str, limit: int) -> str:

@@ -19,6 +19,7 @@ import argparse
 import json
 import os
 import random
+import re
 import shutil
 import signal
 import socket
@@ -45,6 +46,8 @@ READY_TIMEOUT_SECONDS = 60.0
 STOP_TIMEOUT_SECONDS = 15.0
 _POLL_SECONDS = 0.2
 _LOG_TAIL_LINES = 40
+_LOG_ERROR_LINES = 5
+_ERROR_LINE = re.compile(r"(?i)\b(error|fatal|panic|failed|not defined)\b|^[EF]\d{4} ")
 # weed derives a gRPC port as HTTP port + 10000 wherever one isn't given (and its mini worker ignores ours).
 _WEED_GRPC_OFFSET = 10000
 _ADMIN_OFFSET = 8
@@ -169,10 +172,16 @@ def pick_free_s3_port(attempts: int = 200) -> int:
 
 
 def log_tail(log_path: Path, lines: int = _LOG_TAIL_LINES) -> str:
+    """The end of weed's log, preceded by its first error lines (a bad flag is reported above a long usage text)."""
     try:
-        return "\n".join(log_path.read_text(errors="replace").splitlines()[-lines:])
+        all_lines = log_path.read_text(errors="replace").splitlines()
     except OSError:
         return "(no log)"
+    tail = all_lines[-lines:]
+    earlier = all_lines[: len(all_lines) - len(tail)]
+    errors = [line for line in earlier if _ERROR_LINE.search(line)][:_LOG_ERROR_LINES]
+    head = [*errors, "..."] if errors else []
+    return "\n".join([*head, *tail])
 
 
 # --- Starting, waiting, stopping ----------------------------------------------------------------------------------

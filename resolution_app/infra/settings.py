@@ -21,7 +21,7 @@ class Settings(BaseSettings):
     download_link_seconds: int = Field(default=300, gt=0, le=3600)
     demo_data: bool = False
     allowed_origins: str = Field(default="http://localhost:3000,http://127.0.0.1:3000")
-    public_api_url: str = Field(default="http://localhost:8000", description="Where browsers reach the backend.")
+    public_api_url: str = Field(default="http://localhost:3000", description="Where browsers reach the backend.")
 
     @field_validator("database_url")
     @classmethod

@@ -74,13 +74,18 @@ def create_user(session: Session, name: str, email: str, password: str, *, is_re
         raise InvalidInput("Enter a valid email address.")
     if len(password) < MIN_PASSWORD_CHARS:
         raise InvalidInput(f"Choose a password of at least {MIN_PASSWORD_CHARS} characters.")
+    return add_user(session, name, email, hash_password(password), is_reviewer=is_reviewer)
+
+
+def add_user(session: Session, name: str, email: str, password_hash: str, *, is_reviewer: bool = False) -> User:
+    """Store a user whose details are already checked."""
     if session.exec(select(User.id).where(User.email == email)).first() is not None:
         raise InvalidInput("An account with this email already exists. Log in instead.")
     user = User(
         email=email,
         username=_unique_username(session, email),
         name=name,
-        password_hash=hash_password(password),
+        password_hash=password_hash,
         is_reviewer=is_reviewer,
         created_at=clock.now(),
     )

@@ -15,9 +15,10 @@ from resolution_app.domain.enums import (
 )
 from resolution_app.infra.clock import clock
 from resolution_app.infra.db import transaction
+from resolution_app.infra.passwords import hash_password
 from resolution_app.models import Business, BusinessMember, Case, LegalDocument, Payment, Product, User, UserLog
 from resolution_app.services import case_actions, claims
-from resolution_app.services.accounts import create_user
+from resolution_app.services.accounts import add_user
 
 DEMO_PASSWORD = "demo-password-1"
 CREATOR_EMAIL = "creator@example.com"
@@ -85,9 +86,9 @@ def seed_demo_data() -> bool:
         if session.exec(select(User.id).where(User.email == CREATOR_EMAIL)).first() is not None:
             return False
         now = clock.now()
+        shared_hash = hash_password(DEMO_PASSWORD)  # one hash: every demo account has the same public password
         users = {
-            email: create_user(session, name, email, DEMO_PASSWORD, is_reviewer=reviewer)
-            for name, email, reviewer in PEOPLE
+            email: add_user(session, name, email, shared_hash, is_reviewer=reviewer) for name, email, reviewer in PEOPLE
         }
         business = _business(session, users[CREATOR_EMAIL], now)
         products = [_product(session, business, name, price) for name, price in PRODUCTS]
@@ -106,7 +107,7 @@ def seed_demo_data() -> bool:
 
 def _seed_cases(ids: dict[str, tuple[int, int]], now: datetime) -> None:
     """Through the real services, with the clock moved back, so the timelines are what people would have made."""
-    try:
+    with clock.kept():
         for email, reason, opened_days, steps in CASES:
             clock.freeze(now - timedelta(days=opened_days))
             case_id = claims.open_claim(_user(email), ids[email][1], reason, DESCRIPTIONS[reason], [])
@@ -114,8 +115,6 @@ def _seed_cases(ids: dict[str, tuple[int, int]], now: datetime) -> None:
                 clock.freeze(now - timedelta(days=days))
                 version = _version(case_id)
                 case_actions.act(_user(actor_email), case_id, party, action, expected_version=version, text=text)
-    finally:
-        clock.unfreeze()
 
 
 def _user(email: str) -> User:

@@ -274,4 +274,9 @@ def test_s3_store_refuses_wrong_credentials(seaweed_url: str) -> None:
 
     with pytest.raises(ClientError) as raised:
         store.put(io.BytesIO(b"evidence"), "image/png")
-    assert raised.value.response["Error"]["Code"] in {"403", "SignatureDoesNotMatch", "AccessDenied", "InvalidAccessKeyId"}
+    assert raised.value.response["Error"]["Code"] in {
+        "403",
+        "SignatureDoesNotMatch",
+        "AccessDenied",
+        "InvalidAccessKeyId",
+    }

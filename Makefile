@@ -1,0 +1,42 @@
+# Two commands do everything on a fresh machine: `make run` and `make test`.
+SHELL := /bin/bash
+UV_VERSION := 0.13.9
+UV := .tools/bin/uv
+VENV := .venv
+export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
+export REFLEX_USE_NPM := 1
+export UV_LINK_MODE := copy
+
+.PHONY: run test lint bench clean
+
+$(UV):
+	python3 -m venv .tools
+	.tools/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+
+$(VENV)/.installed: pyproject.toml uv.lock | $(UV)
+	$(UV) sync --frozen --inexact
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml uv.lock | $(UV)
+	$(UV) sync --frozen --extra test
+	touch $@ $(VENV)/.installed
+
+/usr/bin/chromium:
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
+
+run: $(VENV)/.installed
+	python scripts/run_local.py
+
+test: $(VENV)/.installed-test /usr/bin/chromium
+	ruff check .
+	pytest
+
+lint: $(VENV)/.installed-test
+	ruff check .
+	ruff format --check .
+
+bench: $(VENV)/.installed-test
+	python bench/creator_table.py
+
+clean:
+	rm -rf .venv .tools .web data
