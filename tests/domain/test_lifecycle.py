@@ -137,6 +137,7 @@ ALLOWED_AT_DEADLINE: dict[str, dict[tuple[Party, CaseAction], CaseStatus]] = {
 }
 
 EVERY_MOVE = [(party, action) for party in Party for action in CaseAction]
+ALLOWED_MOVES = [(name, party, action) for name, table in ALLOWED_BEFORE_DEADLINE.items() for party, action in table]
 
 
 def _grid(table: dict[str, dict[tuple[Party, CaseAction], CaseStatus]]) -> list[tuple[str, Party, CaseAction]]:
@@ -466,7 +467,7 @@ PAY_OUTS = {
 }
 
 
-@pytest.mark.parametrize(("name", "party", "action"), [(n, p, a) for n, t in ALLOWED_BEFORE_DEADLINE.items() for p, a in t])
+@pytest.mark.parametrize(("name", "party", "action"), ALLOWED_MOVES)
 def test_pay_out_exactly_when_money_must_move(name: str, party: Party, action: CaseAction) -> None:
     transition = apply(SCENARIOS[name], party, action, NOW)
     assert transition.pay_out == PAY_OUTS.get((name, party, action))
@@ -564,8 +565,7 @@ NOTIFY_AT_DEADLINE = {
 
 
 def test_notification_table_covers_every_allowed_move() -> None:
-    moves = {(name, party, action) for name, table in ALLOWED_BEFORE_DEADLINE.items() for party, action in table}
-    assert moves == set(NOTIFY_BEFORE_DEADLINE)
+    assert set(ALLOWED_MOVES) == set(NOTIFY_BEFORE_DEADLINE)
     assert {name for name, table in ALLOWED_AT_DEADLINE.items() if (SYSTEM, A.EXPIRE) in table} == set(
         NOTIFY_AT_DEADLINE
     )
