@@ -4,6 +4,7 @@ import reflex as rx
 
 from resolution_app.api.routes import api
 from resolution_app.pages import auth, buyer
+from resolution_app.services.background import deadline_loop
 from resolution_app.state.buyer import BuyerCasesState, BuyerCaseState, ClaimState, PurchasesState
 from resolution_app.state.session import SessionState
 
@@ -21,3 +22,5 @@ app.add_page(buyer.purchases_page, route="/purchases", on_load=PurchasesState.lo
 app.add_page(buyer.claim_page, route="/purchases/[payment_id]/claim", on_load=ClaimState.load_claim, title="Claim")
 app.add_page(buyer.cases_page, route="/cases", on_load=BuyerCasesState.load_cases, title="Your cases")
 app.add_page(buyer.buyer_case_page, route="/cases/[case_id]", on_load=BuyerCaseState.load_case, title="Case")
+
+app.register_lifespan_task(deadline_loop)

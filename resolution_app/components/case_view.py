@@ -3,8 +3,8 @@
 import reflex as rx
 
 from resolution_app.components.file_picker import file_picker
-from resolution_app.components.layout import countdown, error_callout, local_time, notice_callout
-from resolution_app.state.case_page import ACTION_UPLOAD_ID, MESSAGE_UPLOAD_ID
+from resolution_app.components.layout import countdown, dom_value, error_callout, local_time, notice_callout
+from resolution_app.state.case_page import ACTION_FIELD_ID, ACTION_UPLOAD_ID, MESSAGE_FIELD_ID, MESSAGE_UPLOAD_ID
 
 STATUS_COLORS = {
     "merchant_response_needed": "amber",
@@ -158,18 +158,15 @@ def chat(state) -> rx.Component:  # noqa: ANN001
                 ~state.detail.is_final,
                 rx.vstack(
                     rx.text_area(
-                        placeholder="Write a message",
-                        value=state.message,
-                        on_change=state.set_message,
-                        aria_label="Message",
-                        name="message",
-                        width="100%",
+                        placeholder="Write a message", aria_label="Message", id=MESSAGE_FIELD_ID, width="100%"
                     ),
                     file_picker(MESSAGE_UPLOAD_ID),
                     rx.button(
                         "Send",
                         loading=state.busy,
-                        on_click=[state.start_busy, state.send_message(rx.upload_files(upload_id=MESSAGE_UPLOAD_ID))],
+                        on_click=state.send_message(
+                            rx.upload_files(upload_id=MESSAGE_UPLOAD_ID), dom_value(MESSAGE_FIELD_ID)
+                        ),
                     ),
                     width="100%",
                     align="start",
@@ -199,13 +196,7 @@ def _action_form(state, action: str) -> rx.Component:  # noqa: ANN001
                 rx.heading(label, size="3"),
                 rx.cond(
                     needs_text,
-                    rx.text_area(
-                        placeholder=text_label,
-                        aria_label=text_label,
-                        value=state.action_text,
-                        on_change=state.set_action_text,
-                        width="100%",
-                    ),
+                    rx.text_area(placeholder=text_label, aria_label=text_label, id=ACTION_FIELD_ID, width="100%"),
                     rx.text("Are you sure? This can't be undone.", size="2"),
                 ),
                 file_picker(ACTION_UPLOAD_ID) if accepts_files else rx.fragment(),
@@ -214,7 +205,9 @@ def _action_form(state, action: str) -> rx.Component:  # noqa: ANN001
                         f"Confirm: {label}",
                         color_scheme=color,
                         loading=state.busy,
-                        on_click=[state.start_busy, state.take_action(rx.upload_files(upload_id=ACTION_UPLOAD_ID))],
+                        on_click=state.take_action(
+                            rx.upload_files(upload_id=ACTION_UPLOAD_ID), dom_value(ACTION_FIELD_ID)
+                        ),
                     ),
                     rx.button("Cancel", variant="soft", color_scheme="gray", on_click=state.close_action),
                 ),

@@ -98,3 +98,12 @@ def countdown(due: rx.Var) -> rx.Component:
 
 def field_label(text: str, for_id: str) -> rx.Component:
     return rx.el.label(text, html_for=for_id, style={"font-size": "var(--font-size-2)", "font-weight": "500"})
+
+
+def dom_value(element_id: str) -> rx.Var[str]:
+    """What the person typed or chose in a form field, read when the event fires.
+
+    Used for submissions that carry files: the upload travels apart from the websocket, so state set by
+    on_change events might not have arrived yet.
+    """
+    return rx.Var(_js_expr=f"(document.getElementById({element_id!r})?.value ?? '')", _var_type=str)

@@ -1,18 +1,21 @@
 """Money as integer minor units plus an ISO 4217 code: formatting for people, parsing their input, CSV text.
 
-Never floats: every conversion goes through Decimal, and the number of decimals comes from babel's currency data
-(USD has 2, JPY 0, KWD 3).
+Never floats: amounts are ints, shown through exact Decimals, and the number of decimals comes from babel's currency
+data (USD has 2, JPY 0, KWD 3).
 """
 
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from babel.numbers import format_currency, get_currency_precision, get_currency_symbol, is_currency
 
 from resolution_app.domain.errors import InvalidInput
 
 # Digits with optional "," thousands groups, or plain digits, then optional decimals. Signs are handled apart.
-_AMOUNT = re.compile(r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?|\.(\d+)", re.ASCII)
+_AMOUNT = re.compile(
+    r"(?P<whole>\d{1,3}(?:,\d{3})+|\d+)(?:\.(?P<decimals>\d+))?|\.(?P<only_decimals>\d+)",
+    re.ASCII,
+)
 
 
 def currency_digits(currency: str) -> int:
@@ -23,7 +26,9 @@ def currency_digits(currency: str) -> int:
 
 def to_decimal(amount_minor: int, currency: str) -> Decimal:
     """The exact amount in major units, e.g. 1950 USD -> Decimal("19.50")."""
-    return Decimal(amount_minor).scaleb(-currency_digits(currency))
+    # Built from its digits rather than by arithmetic: Decimal arithmetic rounds to the context's 28 digits.
+    sign, digits, _ = Decimal(amount_minor).as_tuple()
+    return Decimal((sign, digits, -currency_digits(currency)))
 
 
 def format_money(amount_minor: int, currency: str, locale: str = "en_US") -> str:
@@ -46,14 +51,11 @@ def parse_money(text: str, currency: str) -> int:
     match = _AMOUNT.fullmatch(number)
     if not match:
         raise InvalidInput(_unreadable(text, currency, digits))
-    decimals = match.group(1) or match.group(2) or ""
+    whole, decimals = match.group("whole") or "0", match.group("decimals") or match.group("only_decimals") or ""
     if len(decimals) > digits:
         raise InvalidInput(_too_precise(currency, digits))
-    try:
-        major = Decimal(number.replace(",", ""))
-    except InvalidOperation as error:  # the pattern should make this unreachable; keep the message clear anyway
-        raise InvalidInput(_unreadable(text, currency, digits)) from error
-    minor = int(major.scaleb(digits))
+    # Integer arithmetic on the digits themselves: exact at any size (Decimal would round past 28 digits).
+    minor = int(whole.replace(",", "")) * 10**digits + int(decimals.ljust(digits, "0") or "0")
     return -minor if negative else minor
 
 

@@ -4,9 +4,17 @@ import reflex as rx
 
 from resolution_app.components.case_view import case_page_body, status_badge
 from resolution_app.components.file_picker import file_picker
-from resolution_app.components.layout import countdown, error_callout, field_label, local_time, page
+from resolution_app.components.layout import countdown, dom_value, error_callout, field_label, local_time, page
 from resolution_app.state.buyer import CLAIM_UPLOAD_ID, BuyerCasesState, BuyerCaseState, ClaimState, PurchasesState
 
+NATIVE_SELECT_STYLE = {
+    "padding": "6px 10px",
+    "border": "1px solid var(--gray-a7)",
+    "border_radius": "var(--radius-2)",
+    "background": "var(--color-surface)",
+    "min_width": "280px",
+    "font_size": "var(--font-size-2)",
+}
 BUYER_ACTIONS = ["reply", "escalate", "appeal", "withdraw"]
 
 
@@ -53,22 +61,15 @@ def claim_page() -> rx.Component:
     s = ClaimState
     form = rx.vstack(
         field_label("Reason", "reason"),
-        rx.select.root(
-            rx.select.trigger(placeholder="Choose a reason", id="reason", aria_label="Reason"),
-            rx.select.content(rx.foreach(s.reasons, lambda r: rx.select.item(r[1], value=r[0]))),
-            value=s.reason,
-            on_change=s.set_reason,
+        rx.el.select(
+            rx.el.option("Choose a reason", value=""),
+            rx.foreach(s.reasons, lambda r: rx.el.option(r[1], value=r[0])),
+            id="reason",
+            style=NATIVE_SELECT_STYLE,
         ),
         field_label("Describe the issue", "description"),
-        rx.text_area(
-            id="description",
-            value=s.description,
-            on_change=s.set_description,
-            placeholder="What went wrong? At least 20 characters.",
-            rows="6",
-            width="100%",
-        ),
-        rx.text(s.description.length(), " / 5,000 characters", size="1", color_scheme="gray"),
+        rx.text_area(id="description", placeholder="What went wrong?", rows="6", width="100%", max_length=5000),
+        rx.text("Between 20 and 5,000 characters.", size="1", color_scheme="gray"),
         file_picker(CLAIM_UPLOAD_ID),
         error_callout(s.error),
         rx.button(
@@ -76,7 +77,9 @@ def claim_page() -> rx.Component:
             size="3",
             loading=s.submitting,
             disabled=s.submitting,
-            on_click=[s.start_submit, s.submit_claim(rx.upload_files(upload_id=CLAIM_UPLOAD_ID))],
+            on_click=s.submit_claim(
+                rx.upload_files(upload_id=CLAIM_UPLOAD_ID), dom_value("reason"), dom_value("description")
+            ),
         ),
         spacing="3",
         width="100%",

@@ -33,8 +33,6 @@ class ClaimState(SessionState):
     amount: str = ""
     refusal: str = ""
     found: bool = False
-    reason: str = ""
-    description: str = ""
     error: str = ""
     submitting: bool = False
 
@@ -50,7 +48,7 @@ class ClaimState(SessionState):
         user = self._user()
         if user is None:
             return self._login_redirect()
-        self.reason, self.description, self.error, self.submitting = "", "", "", False
+        self.error, self.submitting = "", False
         self.found = False
         payment_id = self._payment_id()
         if payment_id is None:
@@ -65,35 +63,23 @@ class ClaimState(SessionState):
         self.refusal = payment.refusal or ""
 
     @rx.event
-    def set_reason(self, value: str):
-        self.reason = str(value)
-
-    @rx.event
-    def set_description(self, value: str):
-        self.description = str(value)
-
-    @rx.event
-    def start_submit(self):
-        self.submitting = True
-        self.error = ""
-
-    @rx.event
-    async def submit_claim(self, files: list[rx.UploadFile]):
-        user = self._user()
-        payment_id = self._payment_id()
+    async def submit_claim(self, files: list[rx.UploadFile], reason: str, description: str):
+        self.submitting, self.error = True, ""
+        yield  # set here, not in a separate event that could arrive after the upload
+        user, payment_id = self._user(), self._payment_id()
         if user is None or payment_id is None:
             self.submitting = False
-            return self._login_redirect() if user is None else None
+            yield self._login_redirect() if user is None else None
+            return
         try:
             case_id = await asyncio.to_thread(
-                claims.open_claim, user, payment_id, self.reason, self.description, incoming(files)
+                claims.open_claim, user, payment_id, str(reason), str(description), incoming(files)
             )
         except DomainError as error:
-            self.error = error.message
-            self.submitting = False
-            return None
+            self.error, self.submitting = error.message, False
+            return
         self.submitting = False
-        return [rx.clear_selected_files(CLAIM_UPLOAD_ID), rx.redirect(f"/cases/{case_id}")]
+        yield [rx.clear_selected_files(CLAIM_UPLOAD_ID), rx.redirect(f"/cases/{case_id}")]
 
 
 class BuyerCasesState(SessionState):

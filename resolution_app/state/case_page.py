@@ -14,6 +14,8 @@ from resolution_app.state.ids import parse_id
 
 MESSAGE_UPLOAD_ID = "message_files"
 ACTION_UPLOAD_ID = "action_files"
+MESSAGE_FIELD_ID = "message"
+ACTION_FIELD_ID = "action_text"
 
 
 def incoming(files: list[rx.UploadFile]) -> list[IncomingFile]:
@@ -25,8 +27,6 @@ class CasePageState(rx.State, mixin=True):
 
     detail: CaseDetail | None = None
     not_found: bool = False
-    message: str = ""
-    action_text: str = ""
     pending_action: str = ""  # the action whose form is open
     error: str = ""
     notice: str = ""
@@ -50,33 +50,26 @@ class CasePageState(rx.State, mixin=True):
         user = self._user()
         if user is None:
             return self._login_redirect()
-        self.error, self.notice, self.pending_action, self.action_text, self.busy = "", "", "", "", False
+        self.error, self.notice, self.pending_action, self.busy = "", "", "", False
         self._refresh(user)
-
-    @rx.event
-    def set_message(self, value: str):
-        self.message = str(value)
-
-    @rx.event
-    def set_action_text(self, value: str):
-        self.action_text = str(value)
 
     @rx.event
     def open_action(self, action: str):
         """Show the form of an action that needs text (or a confirmation)."""
         self.pending_action = str(action) if self.detail and action in self.detail.actions else ""
-        self.action_text, self.error = "", ""
+        self.error = ""
 
     @rx.event
     def close_action(self):
-        self.pending_action, self.action_text = "", ""
-
-    @rx.event
-    def start_busy(self):
-        self.busy, self.error, self.notice = True, "", ""
+        self.pending_action = ""
 
     async def _run(self, work, success: str, clear: str):  # noqa: ANN001
         """Call a service off the event loop; show its refusal, refresh the case either way."""
+        self.busy, self.error, self.notice = True, "", ""
+        yield  # the button shows it is working; set here, not in a separate event that could arrive after this one
+        yield await self._finish(work, success, clear)
+
+    async def _finish(self, work, success: str, clear: str):  # noqa: ANN001
         user = self._user()
         if user is None:
             self.busy = False
@@ -89,31 +82,32 @@ class CasePageState(rx.State, mixin=True):
             self.busy = False
             return None
         self.notice, self.busy = success, False
-        self.message, self.action_text, self.pending_action = "", "", ""
+        self.pending_action = ""
         self._refresh(user)
-        return rx.clear_selected_files(clear)
+        return [rx.clear_selected_files(clear), rx.set_value(MESSAGE_FIELD_ID, ""), rx.set_value(ACTION_FIELD_ID, "")]
 
     @rx.event
-    async def send_message(self, files: list[rx.UploadFile]):
-        case_id, body, uploads = self._case_id(), self.message, incoming(files)
+    async def send_message(self, files: list[rx.UploadFile], body: str):
+        case_id, body, uploads = self._case_id(), str(body), incoming(files)
         if case_id is None:
-            return None
+            return
 
         def work(user) -> None:  # noqa: ANN001
             case_actions.send_message(user, case_id, self._party, body, uploads)
 
-        return await self._run(work, "Message sent.", MESSAGE_UPLOAD_ID)
+        async for update in self._run(work, "Message sent.", MESSAGE_UPLOAD_ID):
+            yield update
 
     @rx.event
-    async def take_action(self, files: list[rx.UploadFile]):
+    async def take_action(self, files: list[rx.UploadFile], text: str):
         """The pending action (Withdraw, Deny, Send reply, Appeal...), with its text and files."""
-        case_id, action, text, uploads = self._case_id(), self.pending_action, self.action_text, incoming(files)
+        case_id, action, text, uploads = self._case_id(), self.pending_action, str(text), incoming(files)
         version = self.detail.version if self.detail else 0
         if case_id is None or not action:
-            self.busy = False
-            return None
+            return
 
         def work(user) -> None:  # noqa: ANN001
             case_actions.act(user, case_id, self._party, action, expected_version=version, text=text, uploads=uploads)
 
-        return await self._run(work, "Done.", ACTION_UPLOAD_ID)
+        async for update in self._run(work, "Done.", ACTION_UPLOAD_ID):
+            yield update

@@ -1,0 +1,135 @@
+"""End-to-end: the real app (production build, demo data, S3 evidence on SeaweedFS) driven by Chromium.
+
+If Chromium or the app can't start, these tests fail with the reason; they never skip.
+"""
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+
+from resolution_app.infra.seaweed import pick_free_s3_port, running_seaweed
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+START_TIMEOUT = 300
+DEMO_PASSWORD = "demo-password-1"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+expect.set_options(timeout=20_000)
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _wait_until_up(url: str, app: subprocess.Popen, log: Path) -> None:
+    deadline = time.monotonic() + START_TIMEOUT
+    while time.monotonic() < deadline:
+        if app.poll() is not None:
+            raise RuntimeError(f"The app exited with {app.returncode}:\n{log.read_text()[-4000:]}")
+        try:
+            with urllib.request.urlopen(f"{url}/api/health", timeout=5) as health:
+                with urllib.request.urlopen(f"{url}/login", timeout=5) as page:
+                    if health.status == 200 and page.status == 200:
+                        return
+        except OSError:
+            pass
+        time.sleep(2)
+    raise RuntimeError(f"The app did not answer within {START_TIMEOUT}s:\n{log.read_text()[-4000:]}")
+
+
+@pytest.fixture(scope="session")
+def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    data_dir = tmp_path_factory.mktemp("e2e-data")
+    port = _free_port()
+    url = f"http://localhost:{port}"
+    with running_seaweed(data_dir / "seaweed", pick_free_s3_port()) as storage_url:
+        env = {
+            **os.environ,
+            "DATA_DIR": str(data_dir),
+            "STORAGE_URL": storage_url,
+            "DEMO_DATA": "1",
+            "PUBLIC_API_URL": url,
+            "ALLOWED_ORIGINS": url,
+            "REFLEX_USE_NPM": "1",
+            "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}",
+        }
+        env.pop("DATABASE_URL", None)
+        subprocess.run(
+            [sys.executable, "-c", "from resolution_app.services.startup import prepare; prepare()"],
+            env=env, cwd=ROOT, check=True,
+        )
+        log = data_dir / "app.log"
+        command = [shutil.which("reflex", path=env["PATH"]), "run", "--env", "prod", "--backend-host", "127.0.0.1",
+                   "--frontend-port", str(port), "--backend-port", str(port)]
+        with log.open("w") as out:
+            app = subprocess.Popen(command, env=env, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT,
+                                   start_new_session=True)
+        try:
+            _wait_until_up(url, app, log)
+            yield url
+        finally:
+            os.killpg(app.pid, 15)
+            try:
+                app.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(app.pid, 9)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    if not Path(CHROMIUM).exists():
+        raise RuntimeError(f"Chromium not found at {CHROMIUM}: `make test` installs Debian's chromium package.")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def new_page(browser: Browser, app_url: str):
+    """Pages in fresh browser contexts (each its own cookies), closed after the test."""
+    contexts = []
+
+    def make() -> Page:
+        context = browser.new_context(base_url=app_url, timezone_id="Europe/Berlin")
+        contexts.append(context)
+        return context.new_page()
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+def log_in(page: Page, email: str, landing: str) -> None:
+    page.goto("/login")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(f"**{landing}", timeout=30_000)
+
+
+@pytest.fixture
+def buyer_page(new_page) -> Page:
+    page = new_page()
+    log_in(page, "buyer@example.com", "/purchases")
+    return page

@@ -1,0 +1,83 @@
+"""The buyer's path, as a person would take it: purchases, a claim with files, the case, a message, withdrawal."""
+
+import re
+from pathlib import Path
+
+from playwright.sync_api import Page, expect
+
+FILES = Path(__file__).parent / "files"
+
+
+def _purchase(page: Page, method: str, amount: str):
+    return page.locator(".purchase-row").filter(has_text=method).filter(has_text=amount)
+
+
+def _fill_claim(page: Page, reason: str, description: str) -> None:
+    page.get_by_label("Reason").select_option(label=reason)
+    page.get_by_label("Describe the issue").fill(description)
+
+
+def test_claim_card_payment_with_png_and_pdf_then_message_and_withdraw(buyer_page: Page):
+    page = buyer_page
+    _purchase(page, "Card", "$19.00").get_by_role("button", name="Open a claim").click()
+    page.wait_for_url(re.compile(r"/purchases/\d+/claim$"))
+    _fill_claim(page, "Product not as described", "The course is missing the redstone modules it advertised.")
+    page.locator("#claim_files input[type=file]").set_input_files([FILES / "screenshot.png", FILES / "receipt.pdf"])
+    expect(page.locator(".chosen-file")).to_have_count(2)
+    page.get_by_role("button", name="Submit claim").click()
+
+    page.wait_for_url(re.compile(r"/cases/\d+$"))
+    expect(page.locator(".status-badge")).to_have_text("Waiting on creator")
+    expect(page.get_by_text(re.compile(r"Due in (7|6) days"))).to_be_visible()
+    opened = page.locator(".timeline-item").first
+    expect(opened.locator(".evidence-file")).to_have_count(2)
+    expect(opened.get_by_text("screenshot.png")).to_be_visible()
+    expect(opened.get_by_text("receipt.pdf")).to_be_visible()
+    pdf_link = opened.locator("a", has_text="receipt.pdf").get_attribute("href")
+    response = page.request.get(pdf_link)
+    assert response.ok and response.body().startswith(b"%PDF")
+
+    page.get_by_label("Message").fill("Here is more detail: module 4 is empty.")
+    page.get_by_role("button", name="Send").click()
+    expect(page.locator(".chat-message")).to_have_count(1)
+    expect(page.locator(".chat-message")).to_contain_text("module 4 is empty")
+
+    page.get_by_role("button", name="Withdraw").click()
+    page.get_by_role("button", name="Confirm: Withdraw").click()
+    expect(page.locator(".status-badge")).to_have_text("Withdrawn")
+    expect(page.get_by_role("button", name="Withdraw")).to_have_count(0)
+    expect(page.get_by_label("Message")).to_have_count(0)
+
+
+def test_crypto_payment_says_why_it_cannot_be_claimed(buyer_page: Page):
+    row = _purchase(buyer_page, "Crypto", "$99.00")
+    expect(row.locator(".claim-refusal")).to_have_text("Crypto payments can't be claimed.")
+    expect(row.get_by_role("button", name="Open a claim")).to_have_count(0)
+
+
+def test_klarna_claim_is_refunded_at_once(buyer_page: Page):
+    page = buyer_page
+    _purchase(page, "Klarna", "$199.00").get_by_role("button", name="Open a claim").click()
+    page.wait_for_url(re.compile(r"/purchases/\d+/claim$"))
+    _fill_claim(page, "Product unacceptable", "The bundle's server files do not load in the current version.")
+    page.get_by_role("button", name="Submit claim").click()
+    page.wait_for_url(re.compile(r"/cases/\d+$"))
+    expect(page.locator(".status-badge")).to_have_text("Buyer won")
+    expect(page.get_by_text("refunded the payment automatically")).to_be_visible()
+    expect(page.get_by_text("Financing payments are always refunded.")).to_be_visible()
+
+
+def test_bad_claim_shows_a_clear_message_and_creates_nothing(buyer_page: Page):
+    page = buyer_page
+    _purchase(page, "PayPal", "$49.00").get_by_role("button", name="Open a claim").click()
+    page.wait_for_url(re.compile(r"/purchases/\d+/claim$"))
+    _fill_claim(page, "Product not received", "too short")
+    page.get_by_role("button", name="Submit claim").click()
+    expect(page.get_by_role("alert")).to_contain_text("at least 20 characters")
+    assert page.url.endswith("/claim")
+
+
+def test_another_buyers_case_is_not_shown(new_page, buyer_page: Page):
+    buyer_page.goto("/cases/1")  # a seeded case of another buyer
+    expect(buyer_page.get_by_text("Case not found.")).to_be_visible()
+    expect(buyer_page.locator(".timeline-item")).to_have_count(0)
