@@ -205,6 +205,8 @@ def _notify(action: CaseAction, party: Party, before: CaseState, after: CaseStat
     """Who hears about this change (DESIGN §5). Reviewers work from their queue, not from email."""
     if action == A.EXPIRE and after.status == before.status:
         return BOTH  # "the decision stands"
+    if action == A.APPEAL:
+        return BOTH  # both sides hear that the case is open again, the appellant as a receipt
     if action == A.REPLY:
         return frozenset({Party.CREATOR}) if after.status == S.MERCHANT_RESPONSE_NEEDED else frozenset()
     if action == A.REQUEST_BUYER_INFO:

@@ -547,8 +547,8 @@ NOTIFY_BEFORE_DEADLINE = {
     ("under review on appeal", REVIEWER, A.DECIDE_CREDIT): BOTH,
     ("under review on appeal", REVIEWER, A.DECIDE_MERCHANT_WINS): BOTH,
     # appeals: the other side always hears; a buyer's appeal also reaches the creator as "appealed"
-    ("buyer won refund decision", CREATOR, A.APPEAL): {BUYER},
-    ("buyer won credit decision", CREATOR, A.APPEAL): {BUYER},
+    ("buyer won refund decision", CREATOR, A.APPEAL): BOTH,
+    ("buyer won credit decision", CREATOR, A.APPEAL): BOTH,
     ("creator won decision", BUYER, A.APPEAL): BOTH,
 }
 

@@ -76,14 +76,27 @@ def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         env.pop("DATABASE_URL", None)
         subprocess.run(
             [sys.executable, "-c", "from resolution_app.services.startup import prepare; prepare()"],
-            env=env, cwd=ROOT, check=True,
+            env=env,
+            cwd=ROOT,
+            check=True,
         )
         log = data_dir / "app.log"
-        command = [shutil.which("reflex", path=env["PATH"]), "run", "--env", "prod", "--backend-host", "127.0.0.1",
-                   "--frontend-port", str(port), "--backend-port", str(port)]
+        command = [
+            shutil.which("reflex", path=env["PATH"]),
+            "run",
+            "--env",
+            "prod",
+            "--backend-host",
+            "127.0.0.1",
+            "--frontend-port",
+            str(port),
+            "--backend-port",
+            str(port),
+        ]
         with log.open("w") as out:
-            app = subprocess.Popen(command, env=env, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT,
-                                   start_new_session=True)
+            app = subprocess.Popen(
+                command, env=env, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+            )
         try:
             _wait_until_up(url, app, log)
             yield url
