@@ -32,6 +32,9 @@ class CasePageState(rx.State, mixin=True):
     notice: str = ""
     busy: bool = False
 
+    def _viewer(self):  # noqa: ANN202 - the signed-in user; portals may check more (and refresh their frame)
+        return self._user()
+
     def _case_id(self) -> int | None:
         return parse_id(self.router.url.path.rstrip("/").split("/")[-1])
 
@@ -47,7 +50,7 @@ class CasePageState(rx.State, mixin=True):
 
     @rx.event
     def load_case(self):
-        user = self._user()
+        user = self._viewer()
         if user is None:
             return self._login_redirect()
         self.error, self.notice, self.pending_action, self.busy = "", "", "", False
@@ -70,7 +73,7 @@ class CasePageState(rx.State, mixin=True):
         yield await self._finish(work, success, clear)
 
     async def _finish(self, work, success: str, clear: str):  # noqa: ANN001
-        user = self._user()
+        user = self._viewer()
         if user is None:
             self.busy = False
             return self._login_redirect()
