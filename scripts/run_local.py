@@ -28,8 +28,12 @@ def main() -> int:
         prepare = "from resolution_app.services.startup import prepare; prepare()"
         subprocess.run([sys.executable, "-c", prepare], env=env, cwd=ROOT, check=True)
         print(f"Evidence storage: {env['STORAGE_URL'].split('&')[0]}")
-        app = subprocess.Popen([str(Path(sys.executable).parent / "reflex"), "run", "--env", "prod",
-                                "--backend-host", "127.0.0.1"], env=env, cwd=ROOT, start_new_session=True)
+        app = subprocess.Popen(
+            [str(Path(sys.executable).parent / "reflex"), "run", "--env", "prod", "--backend-host", "127.0.0.1"],
+            env=env,
+            cwd=ROOT,
+            start_new_session=True,
+        )
         try:
             return app.wait()
         except KeyboardInterrupt:

@@ -47,10 +47,12 @@ def _wait_until_up(url: str, app: subprocess.Popen, log: Path) -> None:
         if app.poll() is not None:
             raise RuntimeError(f"The app exited with {app.returncode}:\n{log.read_text()[-4000:]}")
         try:
-            with urllib.request.urlopen(f"{url}/api/health", timeout=5) as health:
-                with urllib.request.urlopen(f"{url}/login", timeout=5) as page:
-                    if health.status == 200 and page.status == 200:
-                        return
+            with (
+                urllib.request.urlopen(f"{url}/api/health", timeout=5) as health,
+                urllib.request.urlopen(f"{url}/login", timeout=5) as page,
+            ):
+                if health.status == 200 and page.status == 200:
+                    return
         except OSError:
             pass
         time.sleep(2)
