@@ -3,9 +3,10 @@
 import reflex as rx
 
 from resolution_app.api.routes import api
-from resolution_app.pages import auth, buyer
+from resolution_app.pages import auth, buyer, creator
 from resolution_app.services.background import deadline_loop
 from resolution_app.state.buyer import BuyerCasesState, BuyerCaseState, ClaimState, PurchasesState
+from resolution_app.state.creator import CreatorCaseState, CreatorTableState
 from resolution_app.state.session import SessionState
 
 app = rx.App(api_transformer=api)
@@ -22,5 +23,11 @@ app.add_page(buyer.purchases_page, route="/purchases", on_load=PurchasesState.lo
 app.add_page(buyer.claim_page, route="/purchases/[payment_id]/claim", on_load=ClaimState.load_claim, title="Claim")
 app.add_page(buyer.cases_page, route="/cases", on_load=BuyerCasesState.load_cases, title="Your cases")
 app.add_page(buyer.buyer_case_page, route="/cases/[case_id]", on_load=BuyerCaseState.load_case, title="Case")
+app.add_page(
+    creator.resolutions_page, route="/creator/resolutions", on_load=CreatorTableState.load_table, title="Resolutions"
+)
+app.add_page(
+    creator.creator_case_page, route="/creator/resolutions/[case_id]", on_load=CreatorCaseState.load_case, title="Case"
+)
 
 app.register_lifespan_task(deadline_loop)

@@ -187,6 +187,20 @@ def _action_button(state, action: str) -> rx.Component:  # noqa: ANN001
     )
 
 
+def _confirmation(state, action: str) -> rx.Component:  # noqa: ANN001
+    if action == "accept":
+        return rx.text(
+            "This refunds ",
+            rx.text.strong(state.detail.summary.amount),
+            " to the buyer now. It can't be undone.",
+            size="2",
+            class_name="refund-confirmation",
+        )
+    if action == "withdraw":
+        return rx.text("Withdrawing closes the case for good; it can't be reopened.", size="2")
+    return rx.text("Are you sure? This can't be undone.", size="2")
+
+
 def _action_form(state, action: str) -> rx.Component:  # noqa: ANN001
     label, color, needs_text, text_label, accepts_files = ACTIONS[action]
     return rx.cond(
@@ -197,7 +211,7 @@ def _action_form(state, action: str) -> rx.Component:  # noqa: ANN001
                 rx.cond(
                     needs_text,
                     rx.text_area(placeholder=text_label, aria_label=text_label, id=ACTION_FIELD_ID, width="100%"),
-                    rx.text("Are you sure? This can't be undone.", size="2"),
+                    _confirmation(state, action),
                 ),
                 file_picker(ACTION_UPLOAD_ID) if accepts_files else rx.fragment(),
                 rx.hstack(
@@ -218,13 +232,12 @@ def _action_form(state, action: str) -> rx.Component:  # noqa: ANN001
     )
 
 
-def actions_panel(state, actions: list[str], extra: rx.Component | None = None) -> rx.Component:  # noqa: ANN001
+def actions_panel(state, actions: list[str]) -> rx.Component:  # noqa: ANN001
     return rx.cond(
         state.detail.actions.length() > 0,
         rx.card(
             rx.vstack(
                 rx.heading("What you can do", size="3"),
-                extra or rx.fragment(),
                 rx.flex(*[_action_button(state, a) for a in actions], gap="2", wrap="wrap"),
                 *[_action_form(state, a) for a in actions],
                 width="100%",
@@ -234,14 +247,16 @@ def actions_panel(state, actions: list[str], extra: rx.Component | None = None) 
     )
 
 
-def case_page_body(state, actions: list[str], extra: rx.Component | None = None) -> rx.Component:  # noqa: ANN001
+def case_page_body(state, actions: list[str], *sections: rx.Component) -> rx.Component:  # noqa: ANN001
+    """The case page; `sections` (a portal's own, like the creator's customer card) follow the summary."""
     return rx.cond(
         state.detail,
         rx.vstack(
             error_callout(state.error),
             notice_callout(state.notice),
             summary_card(state),
-            actions_panel(state, actions, extra),
+            actions_panel(state, actions),
+            *sections,
             timeline(state),
             chat(state),
             width="100%",

@@ -1,15 +1,16 @@
 """The creator's Resolution center table: counting, filtering, sorting and paging cases in the database."""
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import Select, func, or_
+from sqlalchemy import ColumnElement, Select, and_, func, or_
 from sqlmodel import Session, select
 
 from resolution_app.domain.enums import REASON_LABELS, STATUS_LABELS, CaseStatus, Reason
 from resolution_app.domain.errors import InvalidInput
+from resolution_app.domain.money import format_money
 from resolution_app.infra.db import transaction
 from resolution_app.models import Case, Payment, Product, TablePreference, User
 from resolution_app.services.access import business_ids_of
@@ -62,6 +63,33 @@ class CaseFilter:
         return datetime.combine(day, time.min, tzinfo=ZoneInfo(self.time_zone))
 
 
+def filter_from_query(params: Mapping[str, str]) -> CaseFilter:
+    """The filter as text, the way the table's inputs and the export link's query string carry it."""
+    return CaseFilter(
+        opened_from=_day(params.get("opened_from", "")),
+        opened_to=_day(params.get("opened_to", "")),
+        status=params.get("status", ""),
+        reason=params.get("reason", ""),
+        search=params.get("search", ""),
+        sort=params.get("sort") or "opened",
+        descending=_flag(params.get("descending", "1")),
+        time_zone=params.get("time_zone") or "UTC",
+    )
+
+
+def _day(text: str) -> date | None:
+    try:
+        return date.fromisoformat(text) if text else None
+    except ValueError:
+        raise InvalidInput("Dates look like 2026-11-22.") from None
+
+
+def _flag(text: str) -> bool:
+    if text not in ("0", "1"):
+        raise InvalidInput("The sort direction is 1 (descending) or 0 (ascending).")
+    return text == "1"
+
+
 @dataclass(frozen=True)
 class CaseRow:
     case_id: int
@@ -72,15 +100,13 @@ class CaseRow:
     product: str
     amount_minor: int
     currency: str
+    amount: str  # formatted for people, e.g. "$19.00"
     status: str
     status_label: str
+    waiting_on_creator: bool
     opened_at: datetime
     due_at: datetime | None
     resolved_at: datetime | None
-
-    @property
-    def waiting_on_creator(self) -> bool:
-        return self.status in WAITING_ON_CREATOR
 
 
 @dataclass(frozen=True)
@@ -138,8 +164,10 @@ def _row(case: Case, name: str, email: str, username: str, product: str) -> Case
         product=product,
         amount_minor=case.amount_minor,
         currency=case.currency,
+        amount=format_money(case.amount_minor, case.currency),
         status=case.status,
         status_label=STATUS_LABELS[CaseStatus(case.status)],
+        waiting_on_creator=case.status in WAITING_ON_CREATOR,
         opened_at=case.opened_at,
         due_at=case.due_at,
         resolved_at=case.resolved_at,
@@ -167,15 +195,38 @@ def list_cases(user: User, f: CaseFilter, page: int = 1, page_size: int = PAGE_S
         return CasePage(rows=rows, total=total, page=page, pages=pages)
 
 
+def _after(f: CaseFilter, last: Case) -> ColumnElement[bool]:
+    """The cases that come after `last` in _rows_query's order: sort column (nulls last), then id descending."""
+    column = SORTS[f.sort]
+    value = getattr(last, column.key)
+    if value is None:
+        return and_(column.is_(None), Case.id < last.id)
+    beyond = column < value if f.descending else column > value
+    return or_(beyond, and_(column == value, Case.id < last.id), column.is_(None))
+
+
 def iter_cases(user: User, f: CaseFilter, batch: int = 1000) -> Iterator[CaseRow]:
-    """Every matching case, streamed from the database in batches (the CSV export)."""
+    """Every matching case in the table's order (the CSV export), read in keyset pages of `batch` rows.
+
+    Each page is its own short transaction, not one cursor held open while a client downloads at its own pace: on
+    SQLite every transaction holds the write lock (BEGIN IMMEDIATE), so that would stall every writer; on PostgreSQL
+    it would pin a pooled connection and an old snapshot. Keyset on (sort value, id) rather than OFFSET: every page
+    is a bounded index range, where OFFSET re-reads all the rows before it. The cost is no single snapshot: a case
+    that changes mid-export shows as it is when its page is read.
+    """
     with transaction() as session:
         business_ids = business_ids_of(session, user)
-        if not business_ids:
+    if not business_ids:
+        return
+    query = _rows_query(business_ids, f).limit(batch)
+    last: Case | None = None
+    while True:
+        with transaction() as session:
+            page = list(session.exec(query if last is None else query.where(_after(f, last))))
+        yield from (_row(*r) for r in page)
+        if len(page) < batch:
             return
-        result = session.exec(_rows_query(business_ids, f).execution_options(yield_per=batch))
-        for r in result:
-            yield _row(*r)
+        last = page[-1][0]
 
 
 def open_resolutions_count(user: User) -> int:

@@ -1,10 +1,17 @@
 """The creator portal's states: the frame with its badge, the Resolution center table and the case page."""
 
+from datetime import date
+from urllib.parse import urlencode
+from zoneinfo import available_timezones
+
 import reflex as rx
 
-from resolution_app.domain.enums import Party
+from resolution_app.domain.enums import REASON_LABELS, STATUS_LABELS, Party
+from resolution_app.domain.errors import DomainError, InvalidInput
 from resolution_app.models import User
-from resolution_app.services import creator_cases
+from resolution_app.services import creator_cases, customer_context
+from resolution_app.services.creator_cases import COLUMNS, SORTS, WAITING_FILTER, CaseFilter, CaseRow
+from resolution_app.services.customer_context import CustomerContext
 from resolution_app.state.case_page import CasePageState
 from resolution_app.state.session import SessionState
 
@@ -32,6 +39,158 @@ class CreatorState(SessionState):
 
 class CreatorCaseState(CasePageState, CreatorState):
     _party = Party.CREATOR
+    customer: CustomerContext | None = None
 
     def _viewer(self) -> User | None:
         return self._creator()
+
+    def _refresh(self, user: User) -> None:
+        super()._refresh(user)
+        case_id = self._case_id()
+        self.customer = customer_context.customer_context(user, case_id) if self.detail and case_id else None
+
+
+class CreatorTableState(CreatorState):
+    """The Resolution center table. Only one page of rows is ever in the state."""
+
+    rows: list[CaseRow] = []
+    total: int = 0
+    page: int = 1
+    pages: int = 1
+    columns: list[str] = list(COLUMNS)
+    opened_from: str = ""
+    opened_to: str = ""
+    status: str = ""
+    reason: str = ""
+    search: str = ""
+    sort: str = "opened"
+    descending: bool = True
+    time_zone: str = "UTC"
+    error: str = ""
+
+    @rx.var
+    def column_choices(self) -> list[list[str]]:
+        return [[key, label] for key, label in COLUMNS.items()]
+
+    @rx.var
+    def status_choices(self) -> list[list[str]]:
+        return [["", "All statuses"], [WAITING_FILTER, "Waiting on you"]] + [
+            [status.value, label] for status, label in STATUS_LABELS.items()
+        ]
+
+    @rx.var
+    def reason_choices(self) -> list[list[str]]:
+        return [["", "All reasons"]] + [[reason.value, label] for reason, label in REASON_LABELS.items()]
+
+    def _filter(self) -> CaseFilter:
+        return CaseFilter(
+            opened_from=_parse_date(self.opened_from),
+            opened_to=_parse_date(self.opened_to),
+            status=self.status,
+            reason=self.reason,
+            search=self.search,
+            sort=self.sort,
+            descending=self.descending,
+            time_zone=self.time_zone,
+        )
+
+    @rx.var
+    def export_url(self) -> str:
+        query = {
+            "opened_from": self.opened_from,
+            "opened_to": self.opened_to,
+            "status": self.status,
+            "reason": self.reason,
+            "search": self.search,
+            "sort": self.sort,
+            "descending": "1" if self.descending else "0",
+            "time_zone": self.time_zone,
+        }
+        return f"/api/creator/cases.csv?{urlencode({k: v for k, v in query.items() if v})}"
+
+    def _reload(self, user: User | None = None):
+        user = user or self._creator()
+        if user is None:
+            return self._not_creator()
+        try:
+            result = creator_cases.list_cases(user, self._filter(), self.page)
+        except DomainError as error:
+            self.error = error.message
+            return None
+        self.error = ""
+        self.rows, self.total, self.page, self.pages = result.rows, result.total, result.page, result.pages
+        return None
+
+    @rx.event
+    def load_table(self):
+        user = self._creator()
+        if user is None:
+            return self._not_creator()
+        requested = self.router.url.query_parameters.get("status", "")
+        self.status = requested if requested in {c[0] for c in self.status_choices} else ""
+        self.page = 1
+        self.columns = creator_cases.visible_columns(user)
+        self._reload(user)
+        return rx.call_script("Intl.DateTimeFormat().resolvedOptions().timeZone", callback=CreatorTableState.set_zone)
+
+    @rx.event
+    def set_zone(self, zone: str):
+        self.time_zone = str(zone) if str(zone) in available_timezones() else "UTC"
+        return self._reload()
+
+    @rx.event
+    def set_filter(self, name: str, value: str):
+        """One filter changed: back to the first page."""
+        if name not in FILTER_FIELDS:
+            return None
+        setattr(self, name, str(value)[:200])
+        self.page = 1
+        return self._reload()
+
+    @rx.event
+    def search_customers(self, form: dict):
+        return self.set_filter("search", str(form.get("search", "")))
+
+    @rx.event
+    def sort_by(self, key: str):
+        if key not in SORTS:
+            return None
+        self.descending = not self.descending if self.sort == key else True
+        self.sort, self.page = key, 1
+        return self._reload()
+
+    @rx.event
+    def go_to_page(self, page: int):
+        try:
+            self.page = max(1, int(page))
+        except (TypeError, ValueError):
+            return None
+        return self._reload()
+
+    @rx.event
+    def clear_filters(self):
+        self.opened_from = self.opened_to = self.status = self.reason = self.search = ""
+        self.page = 1
+        return [rx.set_value("search", ""), self._reload()]
+
+    @rx.event
+    def toggle_column(self, key: str):
+        user = self._creator()
+        if user is None:
+            return self._not_creator()
+        wanted = [c for c in self.columns if c != key] if key in self.columns else [*self.columns, str(key)]
+        try:
+            self.columns = creator_cases.save_columns(user, wanted)
+        except DomainError as error:
+            self.error = error.message
+        return None
+
+
+FILTER_FIELDS = frozenset({"opened_from", "opened_to", "status", "reason", "search"})
+
+
+def _parse_date(value: str) -> date | None:
+    try:
+        return date.fromisoformat(value) if value else None
+    except ValueError:
+        raise InvalidInput("Dates look like 2026-11-22.") from None

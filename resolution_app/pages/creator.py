@@ -1,0 +1,253 @@
+"""The creator portal: the Resolution center table and the case page."""
+
+import reflex as rx
+
+from resolution_app.components.case_view import case_page_body, status_badge
+from resolution_app.components.creator_layout import creator_page
+from resolution_app.components.layout import countdown, error_callout, field_label, local_time
+from resolution_app.services.creator_cases import COLUMNS
+from resolution_app.state.creator import CreatorCaseState, CreatorTableState
+
+CREATOR_ACTIONS = ["accept", "deny", "request_more_info", "reply", "appeal"]
+T = CreatorTableState
+SORTABLE = {"amount", "opened", "due", "resolved"}
+
+
+def _select(choices: rx.Var, value: rx.Var, field: str, label: str) -> rx.Component:
+    return rx.vstack(
+        field_label(label, field),
+        rx.el.select(
+            rx.foreach(choices, lambda c: rx.el.option(c[1], value=c[0])),
+            id=field,
+            value=value,
+            on_change=lambda v: T.set_filter(field, v),
+            style={
+                "padding": "6px 8px",
+                "border": "1px solid var(--gray-a7)",
+                "border_radius": "var(--radius-2)",
+                "max_width": "240px",
+            },
+        ),
+        spacing="1",
+    )
+
+
+def _date(field: str, label: str, value: rx.Var) -> rx.Component:
+    return rx.vstack(
+        field_label(label, field),
+        rx.input(type="date", id=field, value=value, on_change=lambda v: T.set_filter(field, v)),
+        spacing="1",
+    )
+
+
+def _filters() -> rx.Component:
+    return rx.flex(
+        _date("opened_from", "Opened from", T.opened_from),
+        _date("opened_to", "Opened to", T.opened_to),
+        _select(T.status_choices, T.status, "status", "Status"),
+        _select(T.reason_choices, T.reason, "reason", "Reason"),
+        rx.form(
+            rx.vstack(
+                field_label("Search customer", "search"),
+                rx.hstack(
+                    rx.input(id="search", name="search", placeholder="Name, email or username"),
+                    rx.button("Search", type="submit", variant="soft"),
+                ),
+                spacing="1",
+            ),
+            on_submit=T.search_customers,
+            reset_on_submit=False,
+        ),
+        rx.button("Clear filters", variant="soft", color_scheme="gray", on_click=T.clear_filters),
+        gap="3",
+        wrap="wrap",
+        align="end",
+    )
+
+
+def _edit_columns() -> rx.Component:
+    return rx.popover.root(
+        rx.popover.trigger(rx.button(rx.icon("columns-3", size=16), "Edit columns", variant="outline")),
+        rx.popover.content(
+            rx.vstack(
+                rx.foreach(
+                    T.column_choices,
+                    lambda c: rx.checkbox(
+                        c[1],
+                        checked=T.columns.contains(c[0]),
+                        on_change=lambda _: T.toggle_column(c[0]),
+                        class_name="column-choice",
+                    ),
+                ),
+                spacing="2",
+            ),
+        ),
+    )
+
+
+def _toolbar() -> rx.Component:
+    return rx.hstack(
+        rx.text(T.total, " cases", size="2", color_scheme="gray", class_name="case-total"),
+        rx.spacer(),
+        _edit_columns(),
+        rx.link(
+            rx.button(rx.icon("download", size=16), "Export CSV"),
+            href=T.export_url,
+            is_external=False,
+            class_name="export-filtered",
+        ),
+        rx.link(rx.button("Export all", variant="soft"), href="/api/creator/cases.csv?all=1", class_name="export-all"),
+        width="100%",
+        align="center",
+    )
+
+
+def _header_cell(key: str, label: str) -> rx.Component:
+    arrow = rx.cond(T.sort == key, rx.cond(T.descending, " ↓", " ↑"), "")
+    content = (
+        rx.link(label, arrow, on_click=T.sort_by(key), cursor="pointer", underline="none", class_name=f"sort-{key}")
+        if key in SORTABLE
+        else rx.text(label)
+    )
+    return rx.cond(T.columns.contains(key), rx.table.column_header_cell(content, class_name=f"col-{key}"))
+
+
+def _cell(key: str, content: rx.Component) -> rx.Component:
+    return rx.cond(T.columns.contains(key), rx.table.cell(content, class_name=f"col-{key}"))
+
+
+def _row(row) -> rx.Component:  # noqa: ANN001
+    return rx.table.row(
+        _cell("reason", rx.text(row.reason)),
+        _cell(
+            "customer",
+            rx.vstack(
+                rx.text(row.customer_name, weight="medium"),
+                rx.text(row.customer_email, " · @", row.customer_username, size="1", color_scheme="gray"),
+                spacing="0",
+            ),
+        ),
+        _cell("product", rx.text(row.product)),
+        _cell("amount", rx.text(row.amount)),
+        _cell("status", status_badge(row.status, row.status_label)),
+        _cell("opened", local_time(row.opened_at, "YYYY-MM-DD HH:mm")),
+        _cell("due", rx.cond(row.waiting_on_creator, countdown(row.due_at), local_time(row.due_at, "YYYY-MM-DD"))),
+        _cell("resolved", rx.cond(row.resolved_at, local_time(row.resolved_at, "YYYY-MM-DD HH:mm"), "—")),
+        rx.table.cell(
+            rx.link(
+                rx.button(
+                    rx.cond(row.waiting_on_creator, "Respond", "View details"),
+                    size="1",
+                    variant=rx.cond(row.waiting_on_creator, "solid", "outline"),
+                ),
+                href=f"/creator/resolutions/{row.case_id}",
+            )
+        ),
+        class_name="resolution-row",
+    )
+
+
+def _pager() -> rx.Component:
+    return rx.hstack(
+        rx.button("Previous", variant="soft", disabled=T.page <= 1, on_click=T.go_to_page(T.page - 1)),
+        rx.text("Page ", T.page, " of ", T.pages, size="2"),
+        rx.button("Next", variant="soft", disabled=T.page >= T.pages, on_click=T.go_to_page(T.page + 1)),
+        align="center",
+    )
+
+
+def resolutions_page() -> rx.Component:
+    return creator_page(
+        "Resolution center",
+        _filters(),
+        error_callout(T.error),
+        _toolbar(),
+        rx.table.root(
+            rx.table.header(
+                rx.table.row(*[_header_cell(k, label) for k, label in COLUMNS.items()], rx.table.column_header_cell(""))
+            ),
+            rx.table.body(rx.foreach(T.rows, _row)),
+            variant="surface",
+            width="100%",
+        ),
+        rx.cond(T.total == 0, rx.text("No cases match these filters.", color_scheme="gray")),
+        _pager(),
+    )
+
+
+def _customer_card() -> rx.Component:
+    c = CreatorCaseState.customer
+    return rx.card(
+        rx.vstack(
+            rx.heading("Customer", size="3"),
+            rx.text(
+                rx.text.strong(c.name), " · ", c.email, " · @", c.username, size="2", class_name="customer-identity"
+            ),
+            rx.text("Customer since ", local_time(c.customer_since, "MMM D, YYYY"), size="2", color_scheme="gray"),
+            rx.heading("User logs", size="2", margin_top="0.5em"),
+            rx.table.root(
+                rx.table.body(
+                    rx.foreach(
+                        c.logs,
+                        lambda log: rx.table.row(
+                            rx.table.cell(local_time(log.at), white_space="nowrap"),
+                            rx.table.cell(rx.text(log.what, weight="medium")),
+                            rx.table.cell(
+                                rx.cond(
+                                    log.document_id,
+                                    rx.link(log.document, href=f"/creator/settings/legal#doc-{log.document_id}"),
+                                    rx.text(log.detail),
+                                )
+                            ),
+                            class_name="user-log",
+                        ),
+                    )
+                ),
+                size="1",
+                width="100%",
+            ),
+            rx.heading("Payments with your business", size="2", margin_top="0.5em"),
+            rx.table.root(
+                rx.table.header(
+                    rx.table.row(
+                        *[
+                            rx.table.column_header_cell(h)
+                            for h in ("Date", "Product", "Amount", "Method", "Payment", "Case")
+                        ]
+                    )
+                ),
+                rx.table.body(
+                    rx.foreach(
+                        c.payments,
+                        lambda p: rx.table.row(
+                            rx.table.cell(local_time(p.paid_at, "MMM D, YYYY")),
+                            rx.table.cell(p.product),
+                            rx.table.cell(p.amount),
+                            rx.table.cell(p.method),
+                            rx.table.cell(p.status, class_name="payment-status"),
+                            rx.table.cell(
+                                rx.cond(
+                                    p.this_case,
+                                    rx.badge("this case"),
+                                    rx.cond(p.case_id, rx.text(p.case_status, size="1"), "—"),
+                                )
+                            ),
+                            class_name="customer-payment",
+                        ),
+                    )
+                ),
+                size="1",
+                width="100%",
+            ),
+            width="100%",
+        ),
+        width="100%",
+    )
+
+
+def creator_case_page() -> rx.Component:
+    return creator_page(
+        "Case",
+        rx.link("← Resolution center", href="/creator/resolutions", size="2"),
+        case_page_body(CreatorCaseState, CREATOR_ACTIONS, rx.cond(CreatorCaseState.customer, _customer_card())),
+    )
