@@ -1,0 +1,230 @@
+import threading
+from datetime import date, timedelta
+
+import pytest
+from sqlmodel import func, select
+
+from resolution_app.domain.enums import CaseStatus, MemberRole, Party, PaymentMethod, PaymentStatus
+from resolution_app.domain.errors import Conflict, Forbidden, InvalidInput, NotFound
+from resolution_app.infra.clock import clock
+from resolution_app.infra.db import transaction
+from resolution_app.models import BusinessMember, Refund
+from resolution_app.services import case_actions, case_views, claims, creator_cases, customer_context
+from resolution_app.services.creator_cases import CaseFilter
+from tests.services.factories import DESCRIPTION
+
+C = Party.CREATOR
+
+
+def _claim(world, email="buyer@example.com", method=PaymentMethod.CARD, amount=1900) -> int:
+    payment = world.payment(email, method, amount)
+    return claims.open_claim(world.user(email), payment.id, "not_as_described", DESCRIPTION, [])
+
+
+def _act(world, user, case_id, action, text=""):
+    case_actions.act(user, case_id, C, action, expected_version=world.case(case_id).version, text=text)
+    return world.case(case_id)
+
+
+def _add_member(world, email: str, role: MemberRole) -> None:
+    user_id = world.user(email).id
+    with transaction() as session:
+        business_id = session.exec(select(BusinessMember.business_id)).first()
+        session.add(BusinessMember(business_id=business_id, user_id=user_id, role=role))
+
+
+def test_badge_counts_cases_waiting_on_the_creator(world):
+    assert creator_cases.open_resolutions_count(world.creator) == 1  # bob's seeded case
+    case_id = _claim(world)
+    assert creator_cases.open_resolutions_count(world.creator) == 2
+    _act(world, world.creator, case_id, "request_more_info", "Which module?")
+    assert creator_cases.open_resolutions_count(world.creator) == 1
+    assert creator_cases.open_resolutions_count(world.buyer) == 0
+
+
+def test_table_filters_sorts_and_pages_in_the_database(world, frozen_clock):
+    for email, amount in (("buyer@example.com", 1900), ("frank@example.com", 1900)):
+        _claim(world, email, PaymentMethod.CARD, amount)
+    everything = creator_cases.list_cases(world.creator, CaseFilter())
+    assert everything.total == 6 and len(everything.rows) == 6
+    assert [r.opened_at for r in everything.rows] == sorted((r.opened_at for r in everything.rows), reverse=True)
+
+    waiting = creator_cases.list_cases(world.creator, CaseFilter(status="waiting"))
+    assert {r.customer_name for r in waiting.rows} == {"Bob Chen", "Blair Buyer", "Frank Ito"}
+    by_status = creator_cases.list_cases(world.creator, CaseFilter(status=CaseStatus.UNDER_PLATFORM_REVIEW))
+    assert [r.customer_name for r in by_status.rows] == ["Alice Moreno"]
+    by_reason = creator_cases.list_cases(world.creator, CaseFilter(reason="product_not_received"))
+    assert [r.customer_name for r in by_reason.rows] == ["Bob Chen"]
+    for needle in ("ALICE", "alice@example", "@alice"[1:]):
+        assert [r.customer_name for r in creator_cases.list_cases(world.creator, CaseFilter(search=needle)).rows] == [
+            "Alice Moreno"
+        ]
+
+    today = clock.now().date()
+    recent = creator_cases.list_cases(world.creator, CaseFilter(opened_from=today - timedelta(days=7), opened_to=today))
+    assert {r.customer_name for r in recent.rows} == {"Bob Chen", "Carol Diaz", "Blair Buyer", "Frank Ito"}
+    old = creator_cases.list_cases(world.creator, CaseFilter(opened_to=today - timedelta(days=10)))
+    assert {r.customer_name for r in old.rows} == {"Alice Moreno", "Dave Okafor"}
+
+    cheapest_first = creator_cases.list_cases(world.creator, CaseFilter(sort="amount", descending=False))
+    amounts = [r.amount_minor for r in cheapest_first.rows]
+    assert amounts == sorted(amounts)
+
+    page_two = creator_cases.list_cases(world.creator, CaseFilter(), page=2, page_size=4)
+    assert (page_two.page, page_two.pages, len(page_two.rows)) == (2, 2, 2)
+    assert creator_cases.list_cases(world.creator, CaseFilter(), page=99, page_size=4).page == 2
+
+
+def test_date_range_follows_the_viewers_time_zone(world, frozen_clock):
+    case_id = _claim(world)  # opened 2026-11-22 12:00 UTC = 2026-11-23 01:00 in Auckland
+    in_auckland = CaseFilter(opened_from=date(2026, 11, 23), opened_to=date(2026, 11, 23), time_zone="Pacific/Auckland")
+    assert [r.case_id for r in creator_cases.list_cases(world.creator, in_auckland).rows] == [case_id]
+    in_utc = CaseFilter(opened_from=date(2026, 11, 23), opened_to=date(2026, 11, 23))
+    assert creator_cases.list_cases(world.creator, in_utc).rows == []
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"status": "nope"},
+        {"reason": "nope"},
+        {"sort": "password_hash"},
+        {"opened_from": date(2026, 2, 1), "opened_to": date(2026, 1, 1)},
+        {"time_zone": "Mars/Olympus"},
+        {"search": "x" * 201},
+    ],
+)
+def test_bad_filters_are_refused(bad):
+    with pytest.raises(InvalidInput):
+        CaseFilter(**bad)
+
+
+def test_strangers_and_buyers_see_no_cases(world):
+    assert creator_cases.list_cases(world.buyer, CaseFilter()).rows == []
+    assert creator_cases.list_cases(world.reviewer, CaseFilter()).total == 0
+
+
+def test_columns_are_remembered_per_user(world):
+    assert creator_cases.visible_columns(world.creator) == list(creator_cases.COLUMNS)
+    saved = creator_cases.save_columns(world.creator, ["due", "reason", "amount", "made_up"])
+    assert saved == ["reason", "amount", "due"]
+    assert creator_cases.visible_columns(world.creator) == ["reason", "amount", "due"]
+    assert creator_cases.visible_columns(world.buyer) == list(creator_cases.COLUMNS)
+    with pytest.raises(InvalidInput):
+        creator_cases.save_columns(world.creator, [])
+
+
+def test_customer_context_shows_logs_with_document_versions_and_payments(world):
+    case_id = _claim(world)
+    context = customer_context.customer_context(world.creator, case_id)
+    assert (context.name, context.email, context.username) == ("Blair Buyer", "buyer@example.com", "buyer")
+    assert {"Terms of service v1", "Refund policy v1"} <= {log.document for log in context.logs}
+    assert len(context.payments) == 6
+    assert [p.this_case for p in context.payments].count(True) == 1
+    with pytest.raises(NotFound):
+        customer_context.customer_context(world.user("frank@example.com"), case_id)
+
+
+def test_accept_refunds_once_and_marks_the_payment_refunded(world):
+    case_id = _claim(world)
+    case = _act(world, world.creator, case_id, "accept")
+    assert case.status == CaseStatus.CUSTOMER_WON
+    assert world.payment("buyer@example.com", PaymentMethod.CARD, 1900).status == PaymentStatus.REFUNDED
+    timeline = case_views.case_detail(world.buyer, case_id, Party.BUYER).timeline
+    assert timeline[-1].text == "accepted the claim and refunded the payment"
+    with pytest.raises(Exception):  # noqa: B017 - whatever path, never a second refund
+        _act(world, world.creator, case_id, "accept")
+    with transaction() as session:
+        assert session.exec(select(func.count()).where(Refund.case_id == case_id)).one() == 1
+
+
+def test_deny_requires_an_explanation_and_request_more_info_a_question(world):
+    case_id = _claim(world)
+    with pytest.raises(InvalidInput, match="Explain"):
+        _act(world, world.creator, case_id, "deny")
+    case = _act(world, world.creator, case_id, "deny", "The modules are all there, see lesson 4.")
+    assert case.status == CaseStatus.CUSTOMER_RESPONSE_NEEDED
+
+
+def test_creator_appeals_a_lost_platform_decision(world):
+    case_id = _claim(world)
+    _act(world, world.creator, case_id, "deny", "Delivered.")
+    case_actions.act(
+        world.buyer,
+        case_id,
+        Party.BUYER,
+        "escalate",
+        expected_version=world.case(case_id).version,
+        text="Not delivered.",
+    )
+    case_actions.act(
+        world.reviewer,
+        case_id,
+        Party.REVIEWER,
+        "decide_refund",
+        expected_version=world.case(case_id).version,
+        text="No proof of delivery.",
+    )
+    assert "appeal" in case_views.case_detail(world.creator, case_id, C).actions
+    case = _act(world, world.creator, case_id, "appeal", "Here are the access logs.")
+    assert case.status == CaseStatus.UNDER_PLATFORM_REVIEW and case.appealed
+
+
+def test_team_viewer_reads_but_cannot_answer_and_manager_can(world):
+    case_id = _claim(world)
+    _add_member(world, "carol@example.com", MemberRole.VIEWER)
+    _add_member(world, "dave@example.com", MemberRole.MANAGER)
+    assert case_views.case_detail(world.user("carol@example.com"), case_id, C).summary.case_id == case_id
+    with pytest.raises(Forbidden):
+        _act(world, world.user("carol@example.com"), case_id, "accept")
+    assert _act(world, world.user("dave@example.com"), case_id, "request_more_info", "Which?").status == (
+        CaseStatus.CUSTOMER_INFO_NEEDED
+    )
+
+
+def test_another_business_cannot_open_or_act_on_the_case(world):
+    case_id = _claim(world)
+    stranger = world.user("frank@example.com")
+    with pytest.raises(NotFound):
+        case_views.case_detail(stranger, case_id, C)
+    with pytest.raises(NotFound):
+        _act(world, stranger, case_id, "accept")
+    assert world.case(case_id).status == CaseStatus.MERCHANT_RESPONSE_NEEDED
+
+
+def test_acting_after_the_deadline_moved_the_case_is_refused(world, frozen_clock):
+    case_id = _claim(world)
+    frozen_clock.advance(timedelta(days=7, minutes=1))
+    with pytest.raises(Conflict, match="deadline"):
+        _act(world, world.creator, case_id, "accept")
+    assert world.case(case_id).status == CaseStatus.UNDER_PLATFORM_REVIEW
+    assert world.payment("buyer@example.com", PaymentMethod.CARD, 1900).status == PaymentStatus.SUCCEEDED
+
+
+def test_two_team_members_accept_and_deny_at_once(world):
+    _add_member(world, "dave@example.com", MemberRole.MANAGER)
+    case_id = _claim(world)
+    version, outcomes, barrier = world.case(case_id).version, [], threading.Barrier(2)
+
+    def attempt(user, action, text):
+        barrier.wait()
+        try:
+            case_actions.act(user, case_id, C, action, expected_version=version, text=text)
+            outcomes.append(action)
+        except Conflict as error:
+            outcomes.append(error.message)
+
+    threads = [
+        threading.Thread(target=attempt, args=(world.creator, "accept", "")),
+        threading.Thread(target=attempt, args=(world.user("dave@example.com"), "deny", "No.")),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    winners = [o for o in outcomes if o in ("accept", "deny")]
+    assert len(winners) == 1
+    assert any("changed" in o for o in outcomes if o not in winners)
+    with transaction() as session:
+        refunds = session.exec(select(func.count()).where(Refund.case_id == case_id)).one()
+    assert refunds == (1 if winners == ["accept"] else 0)
