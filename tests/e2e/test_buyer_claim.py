@@ -8,20 +8,20 @@ from playwright.sync_api import Page, expect
 FILES = Path(__file__).parent / "files"
 
 
-def _purchase(page: Page, method: str, amount: str):
+def purchase_row(page: Page, method: str, amount: str):
     return page.locator(".purchase-row").filter(has_text=method).filter(has_text=amount)
 
 
-def _fill_claim(page: Page, reason: str, description: str) -> None:
+def fill_claim(page: Page, reason: str, description: str) -> None:
     page.get_by_label("Reason").select_option(label=reason)
     page.get_by_label("Describe the issue").fill(description)
 
 
 def test_claim_card_payment_with_png_and_pdf_then_message_and_withdraw(buyer_page: Page):
     page = buyer_page
-    _purchase(page, "Card", "$19.00").get_by_role("button", name="Open a claim").click()
+    purchase_row(page, "Card", "$19.00").get_by_role("button", name="Open a claim").click()
     page.wait_for_url(re.compile(r"/purchases/\d+/claim$"))
-    _fill_claim(page, "Product not as described", "The course is missing the redstone modules it advertised.")
+    fill_claim(page, "Product not as described", "The course is missing the redstone modules it advertised.")
     page.locator("#claim_files input[type=file]").set_input_files([FILES / "screenshot.png", FILES / "receipt.pdf"])
     expect(page.locator(".chosen-file")).to_have_count(2)
     page.get_by_role("button", name="Submit claim").click()
@@ -50,16 +50,16 @@ def test_claim_card_payment_with_png_and_pdf_then_message_and_withdraw(buyer_pag
 
 
 def test_crypto_payment_says_why_it_cannot_be_claimed(buyer_page: Page):
-    row = _purchase(buyer_page, "Crypto", "$99.00")
+    row = purchase_row(buyer_page, "Crypto", "$99.00")
     expect(row.locator(".claim-refusal")).to_have_text("Crypto payments can't be claimed.")
     expect(row.get_by_role("button", name="Open a claim")).to_have_count(0)
 
 
 def test_klarna_claim_is_refunded_at_once(buyer_page: Page):
     page = buyer_page
-    _purchase(page, "Klarna", "$199.00").get_by_role("button", name="Open a claim").click()
+    purchase_row(page, "Klarna", "$199.00").get_by_role("button", name="Open a claim").click()
     page.wait_for_url(re.compile(r"/purchases/\d+/claim$"))
-    _fill_claim(page, "Product unacceptable", "The bundle's server files do not load in the current version.")
+    fill_claim(page, "Product unacceptable", "The bundle's server files do not load in the current version.")
     page.get_by_role("button", name="Submit claim").click()
     page.wait_for_url(re.compile(r"/cases/\d+$"))
     expect(page.locator(".status-badge")).to_have_text("Buyer won")
@@ -69,9 +69,9 @@ def test_klarna_claim_is_refunded_at_once(buyer_page: Page):
 
 def test_bad_claim_shows_a_clear_message_and_creates_nothing(buyer_page: Page):
     page = buyer_page
-    _purchase(page, "PayPal", "$49.00").get_by_role("button", name="Open a claim").click()
+    purchase_row(page, "PayPal", "$49.00").get_by_role("button", name="Open a claim").click()
     page.wait_for_url(re.compile(r"/purchases/\d+/claim$"))
-    _fill_claim(page, "Product not received", "too short")
+    fill_claim(page, "Product not received", "too short")
     page.get_by_role("button", name="Submit claim").click()
     expect(page.get_by_role("alert")).to_contain_text("at least 20 characters")
     assert page.url.endswith("/claim")

@@ -1,0 +1,126 @@
+"""The creator's Resolution center, as the demo creator uses it, with the buyer on the other side."""
+
+import csv
+import io
+import re
+from datetime import date, timedelta
+
+from playwright.sync_api import Page, expect
+
+from tests.e2e.conftest import log_in
+from tests.e2e.test_buyer_claim import FILES, fill_claim, purchase_row
+
+
+def _creator(new_page) -> Page:
+    page = new_page()
+    log_in(page, "creator@example.com", "/creator/resolutions")
+    return page
+
+
+def _open_resolutions(page: Page) -> int:
+    text = page.locator(".open-resolutions").inner_text()
+    return int(re.search(r"\d+", text).group())
+
+
+def test_badge_filters_columns_and_csv_export(new_page):
+    page = _creator(new_page)
+    expect(page.locator(".resolution-row").first).to_be_visible()
+    badge = _open_resolutions(page)
+    page.locator(".open-resolutions").click()
+    page.wait_for_url(re.compile(r"status=waiting"))
+    expect(page.get_by_role("button", name="Respond")).to_have_count(badge)
+
+    page.goto("/creator/resolutions")
+    expect(page.locator(".case-total")).to_contain_text("cases")
+    today = date.today()
+    page.get_by_label("Opened from").fill((today - timedelta(days=7)).isoformat())
+    page.get_by_label("Opened to").fill(today.isoformat())
+    expect(page.get_by_text("Alice Moreno")).to_have_count(0)  # opened 20 days ago
+    expect(page.get_by_text("Bob Chen")).to_be_visible()  # opened 3 days ago
+    shown = page.locator(".resolution-row").count()
+
+    with page.expect_download() as download_info:
+        page.get_by_role("button", name="Export CSV").click()
+    rows = list(csv.reader(io.StringIO(download_info.value.path().read_text())))
+    assert len(rows) == shown + 1
+    assert "Bob Chen" in {cell for row in rows for cell in row}
+    assert "Alice Moreno" not in {cell for row in rows for cell in row}
+
+    page.get_by_role("button", name="Edit columns").click()
+    page.get_by_role("checkbox", name="Product").click()
+    page.keyboard.press("Escape")
+    expect(page.locator("th.col-product")).to_have_count(0)
+    page.reload()
+    expect(page.locator(".resolution-row").first).to_be_visible()
+    expect(page.locator("th.col-product")).to_have_count(0)
+    page.get_by_role("button", name="Edit columns").click()
+    page.get_by_role("checkbox", name="Product").click()
+    page.keyboard.press("Escape")
+    expect(page.locator("th.col-product")).to_have_count(1)
+
+
+def test_request_info_buyer_replies_with_a_file_creator_accepts(new_page):
+    buyer = new_page()
+    log_in(buyer, "buyer@example.com", "/purchases")
+    purchase_row(buyer, "PayPal", "$49.00").get_by_role("button", name="Open a claim").click()
+    buyer.wait_for_url(re.compile(r"/claim$"))
+    fill_claim(buyer, "Product not received", "I never received access to the membership community.")
+    buyer.get_by_role("button", name="Submit claim").click()
+    buyer.wait_for_url(re.compile(r"/cases/\d+$"))
+    case_id = buyer.url.rsplit("/", 1)[1]
+
+    creator = _creator(new_page)
+    creator.get_by_label("Search customer").fill("buyer@example.com")
+    creator.get_by_role("button", name="Search").click()
+    row = creator.locator(".resolution-row").filter(has_text="Product not received")
+    row.get_by_role("button", name="Respond").click()
+    creator.wait_for_url(f"**/creator/resolutions/{case_id}")
+    expect(creator.locator(".customer-identity")).to_contain_text("buyer@example.com")
+    expect(creator.get_by_text("Refund policy v1")).to_be_visible()
+    creator.get_by_role("button", name="Request more info").click()
+    creator.get_by_label("Question for the buyer").fill("Which email did you use to join the community?")
+    creator.get_by_role("button", name="Confirm: Request more info").click()
+    expect(creator.locator(".status-badge")).to_have_text("Waiting on buyer (info requested)")
+
+    buyer.reload()
+    expect(buyer.get_by_text("Which email did you use")).to_be_visible()
+    buyer.get_by_role("button", name="Send reply").click()
+    buyer.get_by_label("Your reply").fill("This one; here is the error I get.")
+    buyer.locator("#action_files input[type=file]").set_input_files([FILES / "screenshot.png"])
+    buyer.get_by_role("button", name="Confirm: Send reply").click()
+    expect(buyer.locator(".status-badge")).to_have_text("Waiting on creator")
+    expect(buyer.locator(".timeline-item").last.get_by_text("screenshot.png")).to_be_visible()
+
+    creator.reload()
+    expect(creator.locator(".timeline-item").last.get_by_text("screenshot.png")).to_be_visible()
+    creator.get_by_role("button", name="Accept").click()
+    expect(creator.locator(".refund-confirmation")).to_contain_text("$49.00")
+    creator.get_by_role("button", name="Confirm: Accept").click()
+    expect(creator.locator(".status-badge")).to_have_text("Buyer won")
+    expect(creator.get_by_text("accepted the claim and refunded the payment")).to_be_visible()
+    expect(creator.locator(".customer-payment").filter(has_text="$49.00").locator(".payment-status")).to_have_text(
+        "Refunded"
+    )
+
+    buyer.goto("/purchases")
+    expect(purchase_row(buyer, "PayPal", "$49.00")).to_contain_text("View case")
+
+
+def test_auto_refund_threshold_with_custom_message(new_page):
+    creator = _creator(new_page)
+    creator.goto("/creator/settings/auto-respond")
+    creator.get_by_label("Auto-refund card payments below").fill("25")
+    creator.get_by_label("Custom message").fill("Sorry it didn't work out. Your refund is on its way!")
+    creator.get_by_role("button", name="Save").click()
+    expect(creator.get_by_text("Saved.")).to_be_visible()
+
+    buyer = new_page()
+    log_in(buyer, "frank@example.com", "/purchases")
+    purchase_row(buyer, "Card", "$19.00").get_by_role("button", name="Open a claim").click()
+    buyer.wait_for_url(re.compile(r"/claim$"))
+    fill_claim(buyer, "Product unacceptable", "The masterclass videos stop halfway through every lesson.")
+    buyer.get_by_role("button", name="Submit claim").click()
+    buyer.wait_for_url(re.compile(r"/cases/\d+$"))
+    expect(buyer.locator(".status-badge")).to_have_text("Buyer won")
+    expect(buyer.get_by_text("refunded the payment automatically")).to_be_visible()
+    expect(buyer.locator(".chat-message")).to_contain_text("Your refund is on its way!")
