@@ -18,7 +18,12 @@ from resolution_app.infra.settings import get_settings  # noqa: E402
 S3_PORT = int(os.environ.get("SEAWEED_S3_PORT", "8333"))
 
 
+def _stop_on_term(*_: object) -> None:
+    raise KeyboardInterrupt  # a terminal's Ctrl-C and a supervisor's SIGTERM stop everything the same way
+
+
 def main() -> int:
+    signal.signal(signal.SIGTERM, _stop_on_term)
     settings = get_settings()
     env = dict(os.environ)
     env.setdefault("DEMO_DATA", "1")
