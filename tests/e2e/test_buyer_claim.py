@@ -22,7 +22,11 @@ def test_claim_card_payment_with_png_and_pdf_then_message_and_withdraw(buyer_pag
     purchase_row(page, "Card", "$19.00").get_by_role("button", name="Open a claim").click()
     page.wait_for_url(re.compile(r"/purchases/\d+/claim$"))
     fill_claim(page, "Product not as described", "The course is missing the redstone modules it advertised.")
-    page.locator("#claim_files input[type=file]").set_input_files([FILES / "screenshot.png", FILES / "receipt.pdf"])
+    chooser = page.locator("#claim_files input[type=file]")
+    chooser.set_input_files([FILES / "screenshot.png", FILES / "receipt.pdf", FILES / "extra.png"])
+    expect(page.locator(".chosen-file")).to_have_count(3)
+    expect(page.locator(".chosen-file img")).to_have_count(2)  # image previews
+    page.get_by_role("button", name="Remove extra.png").click()
     expect(page.locator(".chosen-file")).to_have_count(2)
     page.get_by_role("button", name="Submit claim").click()
 
@@ -81,3 +85,19 @@ def test_another_buyers_case_is_not_shown(new_page, buyer_page: Page):
     buyer_page.goto("/cases/1")  # a seeded case of another buyer
     expect(buyer_page.get_by_text("Case not found.")).to_be_visible()
     expect(buyer_page.locator(".timeline-item")).to_have_count(0)
+
+
+def test_sign_up_lands_on_an_empty_purchases_page(new_page):
+    page = new_page()
+    page.goto("/signup")
+    page.get_by_label("Name").fill("Nora New")
+    page.get_by_label("Email").fill("nora@example.com")
+    page.get_by_label("Password").fill("a-long-password")
+    page.get_by_role("button", name="Create account").click()
+    page.wait_for_url("**/purchases")
+    expect(page.get_by_text("No purchases yet.")).to_be_visible()
+    page.get_by_role("button", name="Nora New").click()
+    page.get_by_role("menuitem", name="Log out").click()
+    page.wait_for_url("**/login")
+    page.goto("/purchases")
+    page.wait_for_url(re.compile(r"/login\?next=/purchases"))
