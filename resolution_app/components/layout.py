@@ -24,7 +24,6 @@ def header(*extra: rx.Component) -> rx.Component:
                 _nav_link("Purchases", "/purchases"),
                 _nav_link("My cases", "/cases"),
                 rx.cond(SessionState.is_creator, _nav_link("Resolution center", "/creator/resolutions")),
-                rx.cond(SessionState.is_reviewer, _nav_link("Review queue", "/review")),
                 spacing="4",
             ),
         ),

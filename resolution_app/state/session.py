@@ -21,7 +21,6 @@ class SessionState(rx.State):
     user_name: str = ""
     signed_in: bool = False
     is_creator: bool = False
-    is_reviewer: bool = False
     auth_error: str = ""
 
     def _user(self) -> User | None:
@@ -29,7 +28,6 @@ class SessionState(rx.State):
         user = accounts.user_for_token(self.token)
         self.signed_in = user is not None
         self.user_name = user.name if user else ""
-        self.is_reviewer = bool(user and user.is_reviewer)
         self.is_creator = bool(user and is_creator(user))
         return user
 
@@ -54,7 +52,7 @@ class SessionState(rx.State):
         return rx.redirect(self._home())
 
     def _home(self) -> str:
-        return "/creator/resolutions" if self.is_creator else "/review" if self.is_reviewer else "/purchases"
+        return "/creator/resolutions" if self.is_creator else "/purchases"  # the reviewer portal comes next
 
     def _start(self, signed: accounts.SignedIn):
         self.token = signed.token
