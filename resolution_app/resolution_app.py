@@ -4,9 +4,11 @@ import reflex as rx
 
 from resolution_app.api.routes import api
 from resolution_app.pages import auth, buyer, creator
+from resolution_app.pages.creator_settings import auto_respond_page, legal_page
 from resolution_app.services.background import deadline_loop
 from resolution_app.state.buyer import BuyerCasesState, BuyerCaseState, ClaimState, PurchasesState
 from resolution_app.state.creator import CreatorCaseState, CreatorTableState
+from resolution_app.state.creator_settings import AutoRespondState, LegalState
 from resolution_app.state.session import SessionState
 
 app = rx.App(api_transformer=api)
@@ -23,6 +25,13 @@ app.add_page(buyer.purchases_page, route="/purchases", on_load=PurchasesState.lo
 app.add_page(buyer.claim_page, route="/purchases/[payment_id]/claim", on_load=ClaimState.load_claim, title="Claim")
 app.add_page(buyer.cases_page, route="/cases", on_load=BuyerCasesState.load_cases, title="Your cases")
 app.add_page(buyer.buyer_case_page, route="/cases/[case_id]", on_load=BuyerCaseState.load_case, title="Case")
+app.add_page(
+    auto_respond_page,
+    route="/creator/settings/auto-respond",
+    on_load=AutoRespondState.load_settings,
+    title="Auto-respond",
+)
+app.add_page(legal_page, route="/creator/settings/legal", on_load=LegalState.load_documents, title="Legal documents")
 app.add_page(
     creator.resolutions_page, route="/creator/resolutions", on_load=CreatorTableState.load_table, title="Resolutions"
 )

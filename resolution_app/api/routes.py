@@ -1,4 +1,4 @@
-"""HTTP routes beside the Reflex app: signed file downloads and health."""
+"""HTTP routes beside the Reflex app: signed file downloads, the creator's CSV export and health."""
 
 from urllib.parse import quote
 
@@ -7,8 +7,12 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response, StreamingResponse
 from starlette.routing import Route
 
-from resolution_app.domain.errors import NotFound
-from resolution_app.services import files, health
+from resolution_app.domain.errors import DomainError, NotFound
+from resolution_app.services import access, accounts, creator_cases, exports, files, health
+
+# The name state/session.py gives the browser's session cookie; the browser sends it here too (one app, one port).
+SESSION_COOKIE = "rc_session"
+UNFILTERED_KEYS = ("sort", "descending", "time_zone")  # what `all=1` keeps: the whole set, in the table's order
 
 
 async def download_file(request: Request) -> Response:
@@ -18,12 +22,37 @@ async def download_file(request: Request) -> Response:
         return PlainTextResponse(error.message, status_code=404)
     headers = {
         "Content-Disposition": f"inline; filename*=UTF-8''{quote(download.display_name)}",
-        "Content-Length": str(download.size),
         "X-Content-Type-Options": "nosniff",  # the browser must trust our sniffed type, not guess its own
         "Content-Security-Policy": "sandbox; default-src 'none'; img-src 'self'; media-src 'self'",
         "Cache-Control": "private, max-age=60",
     }
+    if download.size is not None:
+        headers["Content-Length"] = str(download.size)
     return StreamingResponse(download.chunks, media_type=download.content_type, headers=headers)
+
+
+def export_cases(request: Request) -> Response:
+    """GET /api/creator/cases.csv: the Resolution center table as CSV, filtered like the table (or all=1)."""
+    # A plain def: Starlette runs it, and the streamed body, in its thread pool, off the event loop.
+    user = accounts.user_for_token(request.cookies.get(SESSION_COOKIE, ""))
+    if user is None:
+        return PlainTextResponse("Log in to export cases.", status_code=401)
+    if not access.is_creator(user):
+        return PlainTextResponse("Only members of a business can export its cases.", status_code=403)
+    params = request.query_params
+    if params.get("all") == "1":
+        params = {key: params[key] for key in UNFILTERED_KEYS if key in params}
+    try:
+        case_filter = creator_cases.filter_from_query(params)
+    except (DomainError, ValueError) as error:
+        return PlainTextResponse(error.message if isinstance(error, DomainError) else str(error), status_code=400)
+    headers = {
+        "Content-Disposition": f'attachment; filename="{exports.export_file_name(case_filter)}"',
+        "Cache-Control": "no-store",  # customers' personal data: no copies in caches
+        "X-Content-Type-Options": "nosniff",
+    }
+    rows = exports.export_cases_csv(user, case_filter)
+    return StreamingResponse(rows, media_type="text/csv; charset=utf-8", headers=headers)
 
 
 async def health_check(_: Request) -> Response:
@@ -34,6 +63,7 @@ async def health_check(_: Request) -> Response:
 api = Starlette(
     routes=[
         Route("/api/files/{token}", download_file),
+        Route("/api/creator/cases.csv", export_cases),
         Route("/api/health", health_check),
     ]
 )

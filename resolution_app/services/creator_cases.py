@@ -227,6 +227,7 @@ def iter_cases(user: User, f: CaseFilter, batch: int = 1000) -> Iterator[CaseRow
         if len(page) < batch:
             return
         last = page[-1][0]
+        del page  # before the next page is read: one page in memory at a time, not two
 
 
 def open_resolutions_count(user: User) -> int:

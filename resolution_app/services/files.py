@@ -1,6 +1,10 @@
-"""Evidence files of a case: storing a submission, linking it to the case, and minting download links."""
+"""Stored files and their download links.
 
-from collections.abc import Iterator, Sequence
+A case's evidence is stored a submission at a time and linked to its case; short-lived signed links serve it, and
+a business's legal documents too.
+"""
+
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -16,7 +20,7 @@ from resolution_app.infra.db import transaction
 from resolution_app.infra.evidence import AcceptedFile, IncomingFile, discard, store_files
 from resolution_app.infra.settings import get_settings
 from resolution_app.infra.storage import EvidenceStore, make_store
-from resolution_app.models import Attachment, Case, User
+from resolution_app.models import Attachment, Case, LegalDocument, User
 from resolution_app.services.access import require_case
 
 _override: list[EvidenceStore] = []
@@ -41,12 +45,17 @@ def use_store(store: EvidenceStore | None) -> None:
 @contextmanager
 def stored_evidence(files: Sequence[IncomingFile]) -> Iterator[list[AcceptedFile]]:
     """Check and store a submission's files; if what follows fails, the files go too."""
-    store = get_store()
-    accepted = store_files(store, files) if files else []
+    with kept_on_success(store_files(get_store(), files) if files else []) as accepted:
+        yield accepted
+
+
+@contextmanager
+def kept_on_success(accepted: list[AcceptedFile]) -> Iterator[list[AcceptedFile]]:
+    """Files already stored for one submission: if what follows fails, they are deleted again."""
     try:
         yield accepted
     except BaseException:
-        discard(store, accepted)
+        discard(get_store(), accepted)
         raise
 
 
@@ -83,12 +92,14 @@ def attach(
 class Download:
     display_name: str
     content_type: str
-    size: int
+    size: int | None  # None when only the store knows it
     chunks: Iterator[bytes]
 
 
-def _token_payload(attachment_id: int) -> str:
-    return f"attachment:{attachment_id}"
+ATTACHMENT_LINK = "attachment"
+LEGAL_LINK = "legal"
+BAD_LINK = "This link has expired or is not valid."
+FILE_NOT_FOUND = "File not found."
 
 
 def download_link(user: User, attachment_id: int, party: Party) -> str:
@@ -96,16 +107,25 @@ def download_link(user: User, attachment_id: int, party: Party) -> str:
     with transaction() as session:
         attachment = session.get(Attachment, attachment_id)
         if attachment is None:
-            raise NotFound("File not found.")
+            raise NotFound(FILE_NOT_FOUND)
         require_case(session, user, attachment.case_id, party)
     return signed_link(attachment_id)
 
 
 def signed_link(attachment_id: int) -> str:
     """Mint the link; only for callers that have checked the user may see the file."""
+    return _signed(ATTACHMENT_LINK, attachment_id)
+
+
+def signed_legal_link(document_id: int) -> str:
+    """Mint a link to a legal document version; only for callers that have checked the user may see it."""
+    return _signed(LEGAL_LINK, document_id)
+
+
+def _signed(kind: str, object_id: int) -> str:
     settings = get_settings()
     expires = clock.now() + timedelta(seconds=settings.download_link_seconds)
-    token = signing.sign(_token_payload(attachment_id), settings.signing_secret, expires)
+    token = signing.sign(f"{kind}:{object_id}", settings.signing_secret, expires)
     return f"{settings.public_api_url}/api/files/{token}"
 
 
@@ -114,17 +134,42 @@ def open_download(token: str) -> Download:
     try:
         payload = signing.verify(token, get_settings().signing_secret, clock.now())
     except signing.BadSignature:
-        raise NotFound("This link has expired or is not valid.") from None
+        raise NotFound(BAD_LINK) from None
     kind, _, raw_id = payload.partition(":")
-    if kind != "attachment" or not raw_id.isdigit():
-        raise NotFound("This link has expired or is not valid.")
+    opener = _OPENERS.get(kind)
+    if opener is None or not raw_id.isdigit():
+        raise NotFound(BAD_LINK)
+    return opener(int(raw_id))
+
+
+def _attachment_download(attachment_id: int) -> Download:
     with transaction() as session:
-        attachment = session.get(Attachment, int(raw_id))
+        attachment = session.get(Attachment, attachment_id)
     if attachment is None:
-        raise NotFound("File not found.")
+        raise NotFound(FILE_NOT_FOUND)
     return Download(
         display_name=attachment.display_name,
         content_type=attachment.content_type,
         size=attachment.size,
         chunks=get_store().open(attachment.storage_key),
     )
+
+
+def _legal_download(document_id: int) -> Download:
+    """A stored legal file as it was uploaded, or a version written on the page as a text file."""
+    with transaction() as session:
+        document = session.get(LegalDocument, document_id)
+    if document is None:
+        raise NotFound(FILE_NOT_FOUND)
+    name = document.display_name or f"{document.kind}-v{document.version}.txt"
+    if document.storage_key:
+        chunks = get_store().open(document.storage_key)
+        return Download(display_name=name, content_type=document.content_type, size=None, chunks=chunks)
+    body = (document.body_text or "").encode()
+    return Download(display_name=name, content_type="text/plain", size=len(body), chunks=iter([body]))
+
+
+_OPENERS: dict[str, Callable[[int], Download]] = {
+    ATTACHMENT_LINK: _attachment_download,
+    LEGAL_LINK: _legal_download,
+}

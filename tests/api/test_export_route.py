@@ -1,0 +1,90 @@
+"""GET /api/creator/cases.csv: who may export, what a bad query gets, and the file a creator downloads."""
+
+import csv
+import io
+
+import pytest
+from starlette.testclient import TestClient
+
+from resolution_app.api.routes import api
+from resolution_app.domain.csv_cells import EXPORT_HEADER, export_cells
+from resolution_app.services import accounts
+from resolution_app.services.creator_cases import CaseFilter, list_cases
+from resolution_app.services.demo_data import DEMO_PASSWORD
+from resolution_app.state.session import SESSION_COOKIE  # the cookie the browser really holds
+
+URL = "/api/creator/cases.csv"
+
+
+@pytest.fixture
+def client() -> TestClient:
+    return TestClient(api)
+
+
+def _sign_in(client: TestClient, email: str) -> TestClient:
+    client.cookies.set(SESSION_COOKIE, accounts.log_in(email, DEMO_PASSWORD).token)
+    return client
+
+
+def _rows(text: str) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(text, newline="")))
+
+
+def _table(world, f: CaseFilter) -> list[list[str]]:
+    return [EXPORT_HEADER] + [export_cells(row) for row in list_cases(world.creator, f, page_size=500).rows]
+
+
+@pytest.mark.parametrize("token", [None, "not-a-session"])
+def test_no_valid_session_is_401(world, client, token):
+    if token:
+        client.cookies.set(SESSION_COOKIE, token)
+    response = client.get(URL)
+    assert response.status_code == 401
+    assert "Log in" in response.text
+
+
+def test_a_buyer_is_403(world, client):
+    response = _sign_in(client, "buyer@example.com").get(URL)
+    assert response.status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ({"opened_from": "2026-13-01"}, "Dates look like 2026-11-22."),
+        ({"opened_from": "2026-11-22", "opened_to": "2026-11-01"}, "The start date is after the end date."),
+        ({"status": "lost"}, "Unknown status filter."),
+        ({"sort": "password_hash"}, "Unknown sort."),
+        ({"descending": "yes"}, "The sort direction is 1 (descending) or 0 (ascending)."),
+        ({"time_zone": "Mars/Olympus"}, "Unknown time zone."),
+    ],
+)
+def test_a_bad_parameter_is_400_with_the_reason(world, client, query, message):
+    response = _sign_in(client, "creator@example.com").get(URL, params=query)
+    assert response.status_code == 400
+    assert response.text == message
+
+
+def test_the_creator_downloads_the_filtered_table(world, client):
+    query = {"status": "waiting", "search": "example.com", "sort": "amount", "descending": "0"}
+    response = _sign_in(client, "creator@example.com").get(URL, params=query)
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "text/csv; charset=utf-8"
+    assert response.headers["content-disposition"] == 'attachment; filename="resolutions-2026-11-22.csv"'
+    assert response.headers["cache-control"] == "no-store"
+    rows = _rows(response.text)
+    assert rows == _table(world, CaseFilter(status="waiting", search="example.com", sort="amount", descending=False))
+    assert 1 < len(rows) < 5  # filtered: some of the four demo cases, not all
+
+
+def test_all_ignores_the_filters_but_keeps_the_order(world, client):
+    query = {"all": "1", "status": "lost", "opened_from": "never", "sort": "amount", "descending": "1"}
+    response = _sign_in(client, "creator@example.com").get(URL, params=query)
+    assert response.status_code == 200
+    assert _rows(response.text) == _table(world, CaseFilter(sort="amount"))
+    assert len(_rows(response.text)) == 5  # the header and the four demo cases
+
+
+def test_the_file_is_dated_in_the_viewers_time_zone(world, client):
+    response = _sign_in(client, "creator@example.com").get(URL, params={"time_zone": "Pacific/Kiritimati"})
+    assert response.headers["content-disposition"] == 'attachment; filename="resolutions-2026-11-23.csv"'
