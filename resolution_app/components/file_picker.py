@@ -76,19 +76,26 @@ def _chosen_file(upload_id: str, file: Var) -> rx.Component:
     )
 
 
-def file_picker(upload_id: str, label: str = "Add files") -> rx.Component:
+def file_picker(
+    upload_id: str,
+    label: str = "Add files",
+    *,
+    max_files: int = DEFAULT_POLICY.max_files_per_submission,
+    accept: dict[str, list[str]] = ACCEPT,
+    hint: str = HINT,
+) -> rx.Component:
     return rx.vstack(
         rx.upload.root(
             rx.button(rx.icon("paperclip", size=16), label, variant="outline", type="button"),
             id=upload_id,
-            multiple=True,
-            max_files=DEFAULT_POLICY.max_files_per_submission,
-            accept=ACCEPT,
+            multiple=max_files > 1,
+            max_files=max_files,
+            accept=accept,
             no_drag=False,
             border="none",
             padding="0",
         ),
-        rx.text(HINT, size="1", color_scheme="gray"),
+        rx.text(hint, size="1", color_scheme="gray"),
         rx.foreach(_chosen_files(upload_id), lambda file: _chosen_file(upload_id, file)),
         spacing="2",
         width="100%",

@@ -41,12 +41,18 @@ def to_decimal_string(amount_minor: int, currency: str) -> str:
     return format(to_decimal(amount_minor, currency), "f")
 
 
+# Far longer than any amount a person types, and far from int()'s 4,300-digit limit.
+MAX_TYPED_CHARS = 100
+
+
 def parse_money(text: str, currency: str) -> int:
     """What a person typed ("19", "19.5", "$19.50", "1,000.00") in minor units.
 
     Negative amounts parse to negative numbers: whether they are allowed is the caller's rule.
     """
     digits = currency_digits(currency)
+    if len(text) > MAX_TYPED_CHARS:
+        raise InvalidInput("That amount is too long.")
     number, negative = _strip_sign(_strip_currency(text.strip(), currency))
     match = _AMOUNT.fullmatch(number)
     if not match:

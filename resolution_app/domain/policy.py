@@ -20,6 +20,8 @@ class Policy:
     description_min_chars: int = 20
     description_max_chars: int = 5000
     message_max_chars: int = 5000
+    auto_respond_message_max_chars: int = 2000
+    legal_text_max_chars: int = 100_000
     max_files_per_submission: int = 3
     max_file_bytes: int = 50 * MB
     # Content types recognised by their magic bytes, never by name or browser claim.

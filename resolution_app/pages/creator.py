@@ -194,8 +194,13 @@ def _customer_card() -> rx.Component:
                             rx.table.cell(rx.text(log.what, weight="medium")),
                             rx.table.cell(
                                 rx.cond(
-                                    log.document_id,
-                                    rx.link(log.document, href=f"/creator/settings/legal#doc-{log.document_id}"),
+                                    log.document != "",
+                                    rx.link(
+                                        log.document,
+                                        href=log.document_url,
+                                        is_external=True,
+                                        class_name="agreed-document",
+                                    ),
                                     rx.text(log.detail),
                                 )
                             ),

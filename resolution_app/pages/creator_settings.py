@@ -167,7 +167,13 @@ def _legal_section(kind: LegalDocumentKind, versions: rx.Var) -> rx.Component:
             rx.text_area(id=text_id, rows="6", width="100%"),
             rx.button("Save version", type="button", on_click=s.save_text(kind.value, dom_value(text_id))),
             rx.divider(),
-            file_picker(upload_id, "Upload PDF"),
+            file_picker(
+                upload_id,
+                "Upload PDF",
+                max_files=1,
+                accept={"application/pdf": [".pdf"], "text/plain": [".txt"]},
+                hint="A PDF or a plain-text file · 50 MB at most",
+            ),
             rx.text("A PDF or a plain text file, one at a time.", size="1", color_scheme="gray"),
             rx.button(
                 "Upload version",

@@ -9,15 +9,13 @@ from resolution_app.domain.auto_respond import AutoRespondRules, auto_refund_rul
 from resolution_app.domain.enums import CaseAction, Party, PaymentMethod, Reason
 from resolution_app.domain.errors import InvalidInput
 from resolution_app.domain.money import parse_money, to_decimal_string
+from resolution_app.domain.policy import DEFAULT_POLICY
 from resolution_app.infra.clock import clock
 from resolution_app.infra.db import transaction
 from resolution_app.models import AutoRespondSettings, Case, Message, Payment, User
 from resolution_app.services import transitions
 from resolution_app.services.businesses import creator_business
 
-CUSTOM_MESSAGE_MAX_CHARS = 2000
-# Longer than any amount a person types; also keeps int() of the digits far from Python's 4,300-digit limit.
-AMOUNT_MAX_CHARS = 30
 CARD_LABEL = "Auto-refund card payments below"
 PAYPAL_LABEL = "Auto-refund PayPal payments below"
 
@@ -103,8 +101,6 @@ def _threshold(label: str, text: str, currency: str) -> int | None:
     """What the creator typed: empty turns the rule off; errors name the field they are about."""
     if not text.strip():
         return None
-    if len(text) > AMOUNT_MAX_CHARS:
-        raise InvalidInput(f"{label}: that is not an amount.")
     try:
         return validate_threshold(parse_money(text, currency), currency)
     except InvalidInput as error:
@@ -120,6 +116,8 @@ def _reasons(values: list[str]) -> list[Reason]:
 
 def _custom_message(text: str) -> str:
     message = text.strip()
-    if len(message) > CUSTOM_MESSAGE_MAX_CHARS:
-        raise InvalidInput(f"The custom message can be at most {CUSTOM_MESSAGE_MAX_CHARS:,} characters.")
+    if len(message) > DEFAULT_POLICY.auto_respond_message_max_chars:
+        raise InvalidInput(
+            f"The custom message can be at most {DEFAULT_POLICY.auto_respond_message_max_chars:,} characters."
+        )
     return message

@@ -17,6 +17,7 @@ from resolution_app.domain.enums import (
 from resolution_app.domain.money import format_money
 from resolution_app.infra.db import transaction
 from resolution_app.models import Case, LegalDocument, Payment, Product, User, UserLog
+from resolution_app.services import files
 from resolution_app.services.access import require_case
 
 LOG_LABELS = {
@@ -39,8 +40,8 @@ class LogEntry:
     at: datetime
     what: str
     detail: str
-    document_id: int  # 0 when the entry names no legal document
-    document: str  # e.g. "Refund policy v1"
+    document: str  # e.g. "Refund policy v1"; "" when the entry names no legal document
+    document_url: str  # a short-lived link to that exact version
 
 
 @dataclass(frozen=True)
@@ -101,8 +102,8 @@ def _log_entry(log: UserLog, document: LegalDocument | None) -> LogEntry:
         at=log.at,
         what=LOG_LABELS[UserLogKind(log.kind)],
         detail=log.detail,
-        document_id=document.id if document else 0,
         document=f"{DOCUMENT_NAMES[LegalDocumentKind(document.kind)]} v{document.version}" if document else "",
+        document_url=files.signed_legal_link(document.id) if document else "",  # the case check covers it
     )
 
 

@@ -24,7 +24,6 @@ from resolution_app.services.businesses import creator_business
 
 PDF = "application/pdf"
 PLAIN_TEXT = "text/plain"
-TEXT_MAX_CHARS = 100_000
 DOCUMENT_NOT_FOUND = "Document not found."
 SAVED_AT_SAME_TIME = "Someone saved a version of this document at the same time. Reload the page and try again."
 # A second attempt reads the version the other save just wrote; needing a third would take three saves at once.
@@ -62,8 +61,8 @@ def add_text_version(user: User, kind: str, text: str) -> int:
     body = text.strip()
     if not body:
         raise InvalidInput("Write the document before saving it.")
-    if len(body) > TEXT_MAX_CHARS:
-        raise InvalidInput(f"A document can be at most {TEXT_MAX_CHARS:,} characters.")
+    if len(body) > DEFAULT_POLICY.legal_text_max_chars:
+        raise InvalidInput(f"A document can be at most {DEFAULT_POLICY.legal_text_max_chars:,} characters.")
     return _add_version(user, chosen, body_text=body)
 
 

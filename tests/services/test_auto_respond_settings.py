@@ -47,7 +47,7 @@ def test_saved_settings_read_back_as_the_form_shows_them(world):
         ("10000.01", "", [], "", "Auto-refund card payments below: The amount can be at most $10,000.00."),
         ("", "lots", [], "", "Auto-refund PayPal payments below: 'lots' is not an amount."),
         ("", "19.999", [], "", "Auto-refund PayPal payments below: USD amounts have at most 2 decimals."),
-        ("9" * 5000, "", [], "", "Auto-refund card payments below: that is not an amount."),
+        ("9" * 5000, "", [], "", "Auto-refund card payments below: That amount is too long."),
         ("", "", ["refund_everything"], "", "Unknown reason in the auto-refund reasons."),
         ("", "", [], "x" * 2001, "The custom message can be at most 2,000 characters."),
     ],

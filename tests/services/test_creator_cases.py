@@ -9,7 +9,7 @@ from resolution_app.domain.errors import Conflict, Forbidden, InvalidInput, NotF
 from resolution_app.infra.clock import clock
 from resolution_app.infra.db import transaction
 from resolution_app.models import BusinessMember, Refund
-from resolution_app.services import case_actions, case_views, claims, creator_cases, customer_context
+from resolution_app.services import case_actions, case_views, claims, creator_cases, customer_context, files
 from resolution_app.services.creator_cases import CaseFilter
 from tests.services.factories import DESCRIPTION
 
@@ -118,7 +118,10 @@ def test_customer_context_shows_logs_with_document_versions_and_payments(world):
     case_id = _claim(world)
     context = customer_context.customer_context(world.creator, case_id)
     assert (context.name, context.email, context.username) == ("Blair Buyer", "buyer@example.com", "buyer")
-    assert {"Terms of service v1", "Refund policy v1"} <= {log.document for log in context.logs}
+    agreed = {log.document: log.document_url for log in context.logs if log.document}
+    assert set(agreed) == {"Terms of service v1", "Refund policy v1"}
+    download = files.open_download(agreed["Refund policy v1"].rsplit("/", 1)[1])
+    assert b"Refund policy of Pickaxe Academy, version 1" in b"".join(download.chunks)
     assert len(context.payments) == 6
     assert [p.this_case for p in context.payments].count(True) == 1
     with pytest.raises(NotFound):
