@@ -8,7 +8,7 @@ from resolution_app.components.layout import dom_value, error_callout, field_lab
 from resolution_app.domain.auto_respond import FINANCING_PHRASE
 from resolution_app.domain.enums import PAYMENT_METHOD_LABELS, REASON_LABELS, LegalDocumentKind
 from resolution_app.domain.policy import DEFAULT_POLICY
-from resolution_app.services.auto_respond import CARD_LABEL, CUSTOM_MESSAGE_MAX_CHARS, PAYPAL_LABEL
+from resolution_app.services.auto_respond import CARD_LABEL, PAYPAL_LABEL
 from resolution_app.state.creator_settings import (
     CARD_FIELD,
     MESSAGE_FIELD,
@@ -89,14 +89,14 @@ def _auto_respond_form() -> rx.Component:
                 id=MESSAGE_FIELD,
                 name=MESSAGE_FIELD,
                 default_value=s.custom_message,
-                max_length=CUSTOM_MESSAGE_MAX_CHARS,
+                max_length=DEFAULT_POLICY.auto_respond_message_max_chars,
                 rows="5",
                 width="100%",
                 placeholder="Sorry this didn't work out for you. Your refund is on its way.",
             ),
             rx.text(
                 f"Posted into the case and emailed to the buyer when a case is refunded automatically. "
-                f"At most {CUSTOM_MESSAGE_MAX_CHARS:,} characters.",
+                f"At most {DEFAULT_POLICY.auto_respond_message_max_chars:,} characters.",
                 size="1",
                 color_scheme="gray",
             ),

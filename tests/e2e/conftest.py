@@ -5,6 +5,7 @@ If Chromium or the app can't start, these tests fail with the reason; they never
 
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -103,11 +104,17 @@ def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             _wait_until_up(url, app, log)
             yield url
         finally:
-            os.killpg(app.pid, 15)
-            try:
-                app.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(app.pid, 9)
+            _stop(app)
+
+
+def _stop(app: subprocess.Popen) -> None:
+    if app.poll() is not None:
+        return
+    os.killpg(app.pid, signal.SIGTERM)
+    try:
+        app.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        os.killpg(app.pid, signal.SIGKILL)
 
 
 @pytest.fixture(scope="session")
