@@ -11,6 +11,7 @@ from resolution_app.state.creator import CreatorCaseState, CreatorTableState
 CREATOR_ACTIONS = ["accept", "deny", "request_more_info", "reply", "appeal"]
 T = CreatorTableState
 SORTABLE = {"amount", "opened", "due", "resolved"}
+EXPORT_ALL_URL = "/api/creator/cases.csv?all=1"
 
 
 def _select(choices: rx.Var, value: rx.Var, field: str, label: str) -> rx.Component:
@@ -90,13 +91,8 @@ def _toolbar() -> rx.Component:
         rx.text(T.total, " cases", size="2", color_scheme="gray", class_name="case-total"),
         rx.spacer(),
         _edit_columns(),
-        rx.link(
-            rx.button(rx.icon("download", size=16), "Export CSV"),
-            href=T.export_url,
-            is_external=False,
-            class_name="export-filtered",
-        ),
-        rx.link(rx.button("Export all", variant="soft"), href="/api/creator/cases.csv?all=1", class_name="export-all"),
+        rx.button(rx.icon("download", size=16), "Export CSV", on_click=rx.download(url=T.export_url)),
+        rx.button("Export all", variant="soft", on_click=rx.download(url=EXPORT_ALL_URL)),
         width="100%",
         align="center",
     )
