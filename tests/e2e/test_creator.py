@@ -77,7 +77,7 @@ def test_request_info_buyer_replies_with_a_file_creator_accepts(new_page):
     row.get_by_role("button", name="Respond").click()
     creator.wait_for_url(f"**/creator/resolutions/{case_id}")
     expect(creator.locator(".customer-identity")).to_contain_text("buyer@example.com")
-    agreed = creator.locator(".agreed-document", has_text="Refund policy v1")
+    agreed = creator.locator(".agreed-document", has_text="Refund policy v1").first
     response = creator.request.get(agreed.get_attribute("href"))
     assert response.ok and b"Refund policy of Pickaxe Academy" in response.body()
     creator.get_by_role("button", name="Request more info").click()
