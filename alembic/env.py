@@ -6,6 +6,7 @@ from sqlmodel import SQLModel
 import resolution_app.models  # noqa: F401  (registers the tables)
 from resolution_app.infra.db import make_engine
 from resolution_app.infra.settings import get_settings
+from resolution_app.models.cases import MIGRATION_ONLY_INDEXES
 
 target_metadata = SQLModel.metadata
 
@@ -20,12 +21,17 @@ def run_migrations() -> None:
         _run(connection)
 
 
+def _compared(name: str | None, type_: str, _parents: dict) -> bool:
+    return not (type_ == "index" and name in MIGRATION_ONLY_INDEXES)
+
+
 def _run(connection) -> None:  # noqa: ANN001
     context.configure(
         connection=connection,
         target_metadata=target_metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        include_name=_compared,
     )
     with context.begin_transaction():
         context.run_migrations()

@@ -10,8 +10,6 @@ from starlette.routing import Route
 from resolution_app.domain.errors import DomainError, NotFound
 from resolution_app.services import access, accounts, creator_cases, exports, files, health
 
-# The name state/session.py gives the browser's session cookie; the browser sends it here too (one app, one port).
-SESSION_COOKIE = "rc_session"
 UNFILTERED_KEYS = ("sort", "descending", "time_zone")  # what `all=1` keeps: the whole set, in the table's order
 
 
@@ -34,7 +32,7 @@ async def download_file(request: Request) -> Response:
 def export_cases(request: Request) -> Response:
     """GET /api/creator/cases.csv: the Resolution center table as CSV, filtered like the table (or all=1)."""
     # A plain def: Starlette runs it, and the streamed body, in its thread pool, off the event loop.
-    user = accounts.user_for_token(request.cookies.get(SESSION_COOKIE, ""))
+    user = accounts.user_for_token(request.cookies.get(accounts.SESSION_COOKIE, ""))
     if user is None:
         return PlainTextResponse("Log in to export cases.", status_code=401)
     if not access.is_creator(user):

@@ -6,6 +6,7 @@ data (USD has 2, JPY 0, KWD 3).
 
 import re
 from decimal import Decimal
+from functools import lru_cache
 
 from babel.numbers import format_currency, get_currency_precision, get_currency_symbol, is_currency
 
@@ -18,6 +19,7 @@ _AMOUNT = re.compile(
 )
 
 
+@lru_cache(maxsize=512)  # babel looks it up afresh each time: a large export asks for it once per row
 def currency_digits(currency: str) -> int:
     """How many decimals the currency has (its minor-unit exponent)."""
     _ensure_known(currency)
@@ -31,6 +33,7 @@ def to_decimal(amount_minor: int, currency: str) -> Decimal:
     return Decimal((sign, digits, -currency_digits(currency)))
 
 
+@lru_cache(maxsize=8192)  # the same prices recur across thousands of rows of a table or export
 def format_money(amount_minor: int, currency: str, locale: str = "en_US") -> str:
     """The amount as people read it in `locale`, e.g. "$19.00" or "¥1,000"."""
     return format_currency(to_decimal(amount_minor, currency), currency, locale=locale)

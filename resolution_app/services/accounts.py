@@ -18,6 +18,7 @@ from resolution_app.models import LoginThrottle, User, UserSession
 
 EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 MIN_PASSWORD_CHARS = 10
+SESSION_COOKIE = "rc_session"  # the browser's cookie holding the session token (pages and API routes alike)
 WRONG_CREDENTIALS = "Wrong email or password."
 FREE_FAILURES = 5  # then each failure doubles the wait
 MAX_LOCK = timedelta(minutes=15)

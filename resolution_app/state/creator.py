@@ -1,16 +1,15 @@
 """The creator portal's states: the frame with its badge, the Resolution center table and the case page."""
 
-from datetime import date
 from urllib.parse import urlencode
 from zoneinfo import available_timezones
 
 import reflex as rx
 
 from resolution_app.domain.enums import REASON_LABELS, STATUS_LABELS, Party
-from resolution_app.domain.errors import DomainError, InvalidInput
+from resolution_app.domain.errors import DomainError
 from resolution_app.models import User
 from resolution_app.services import creator_cases, customer_context
-from resolution_app.services.creator_cases import COLUMNS, SORTS, WAITING_FILTER, CaseFilter, CaseRow
+from resolution_app.services.creator_cases import COLUMNS, SORTS, WAITING_FILTER, CaseRow
 from resolution_app.services.customer_context import CustomerContext
 from resolution_app.state.case_page import CasePageState
 from resolution_app.state.session import SessionState
@@ -82,21 +81,9 @@ class CreatorTableState(CreatorState):
     def reason_choices(self) -> list[list[str]]:
         return [["", "All reasons"]] + [[reason.value, label] for reason, label in REASON_LABELS.items()]
 
-    def _filter(self) -> CaseFilter:
-        return CaseFilter(
-            opened_from=_parse_date(self.opened_from),
-            opened_to=_parse_date(self.opened_to),
-            status=self.status,
-            reason=self.reason,
-            search=self.search,
-            sort=self.sort,
-            descending=self.descending,
-            time_zone=self.time_zone,
-        )
-
-    @rx.var
-    def export_url(self) -> str:
-        query = {
+    def _query(self) -> dict[str, str]:
+        """The filters as text: what the table asks for, and what the export link carries."""
+        return {
             "opened_from": self.opened_from,
             "opened_to": self.opened_to,
             "status": self.status,
@@ -106,14 +93,17 @@ class CreatorTableState(CreatorState):
             "descending": "1" if self.descending else "0",
             "time_zone": self.time_zone,
         }
-        return f"/api/creator/cases.csv?{urlencode({k: v for k, v in query.items() if v})}"
+
+    @rx.var
+    def export_url(self) -> str:
+        return f"/api/creator/cases.csv?{urlencode({k: v for k, v in self._query().items() if v})}"
 
     def _reload(self, user: User | None = None):
         user = user or self._creator()
         if user is None:
             return self._not_creator()
         try:
-            result = creator_cases.list_cases(user, self._filter(), self.page)
+            result = creator_cases.list_cases(user, creator_cases.filter_from_query(self._query()), self.page)
         except DomainError as error:
             self.error = error.message
             return None
@@ -187,10 +177,3 @@ class CreatorTableState(CreatorState):
 
 
 FILTER_FIELDS = frozenset({"opened_from", "opened_to", "status", "reason", "search"})
-
-
-def _parse_date(value: str) -> date | None:
-    try:
-        return date.fromisoformat(value) if value else None
-    except ValueError:
-        raise InvalidInput("Dates look like 2026-11-22.") from None

@@ -7,8 +7,8 @@ from resolution_app.infra.settings import get_settings
 from resolution_app.models import User
 from resolution_app.services import accounts
 from resolution_app.services.access import is_creator
+from resolution_app.services.accounts import SESSION_COOKIE
 
-SESSION_COOKIE = "rc_session"
 DEMO_ACCOUNTS = [
     ("Buyer", "buyer@example.com"),
     ("Creator", "creator@example.com"),

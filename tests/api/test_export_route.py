@@ -1,17 +1,14 @@
 """GET /api/creator/cases.csv: who may export, what a bad query gets, and the file a creator downloads."""
 
-import csv
-import io
-
 import pytest
 from starlette.testclient import TestClient
 
 from resolution_app.api.routes import api
-from resolution_app.domain.csv_cells import EXPORT_HEADER, export_cells
 from resolution_app.services import accounts
-from resolution_app.services.creator_cases import CaseFilter, list_cases
+from resolution_app.services.accounts import SESSION_COOKIE
+from resolution_app.services.creator_cases import CaseFilter
 from resolution_app.services.demo_data import DEMO_PASSWORD
-from resolution_app.state.session import SESSION_COOKIE  # the cookie the browser really holds
+from tests.services.export_rows import csv_rows, table_rows
 
 URL = "/api/creator/cases.csv"
 
@@ -24,14 +21,6 @@ def client() -> TestClient:
 def _sign_in(client: TestClient, email: str) -> TestClient:
     client.cookies.set(SESSION_COOKIE, accounts.log_in(email, DEMO_PASSWORD).token)
     return client
-
-
-def _rows(text: str) -> list[list[str]]:
-    return list(csv.reader(io.StringIO(text, newline="")))
-
-
-def _table(world, f: CaseFilter) -> list[list[str]]:
-    return [EXPORT_HEADER] + [export_cells(row) for row in list_cases(world.creator, f, page_size=500).rows]
 
 
 @pytest.mark.parametrize("token", [None, "not-a-session"])
@@ -72,8 +61,9 @@ def test_the_creator_downloads_the_filtered_table(world, client):
     assert response.headers["content-type"] == "text/csv; charset=utf-8"
     assert response.headers["content-disposition"] == 'attachment; filename="resolutions-2026-11-22.csv"'
     assert response.headers["cache-control"] == "no-store"
-    rows = _rows(response.text)
-    assert rows == _table(world, CaseFilter(status="waiting", search="example.com", sort="amount", descending=False))
+    rows = csv_rows(response.text)
+    f = CaseFilter(status="waiting", search="example.com", sort="amount", descending=False)
+    assert rows == table_rows(world.creator, f)
     assert 1 < len(rows) < 5  # filtered: some of the four demo cases, not all
 
 
@@ -81,8 +71,8 @@ def test_all_ignores_the_filters_but_keeps_the_order(world, client):
     query = {"all": "1", "status": "lost", "opened_from": "never", "sort": "amount", "descending": "1"}
     response = _sign_in(client, "creator@example.com").get(URL, params=query)
     assert response.status_code == 200
-    assert _rows(response.text) == _table(world, CaseFilter(sort="amount"))
-    assert len(_rows(response.text)) == 5  # the header and the four demo cases
+    assert csv_rows(response.text) == table_rows(world.creator, CaseFilter(sort="amount"))
+    assert len(csv_rows(response.text)) == 5  # the header and the four demo cases
 
 
 def test_the_file_is_dated_in_the_viewers_time_zone(world, client):

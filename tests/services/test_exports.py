@@ -1,14 +1,12 @@
 """The creator's CSV export: the table's rows, safely quoted, only the creator's own, in constant memory."""
 
-import csv
-import io
 import tracemalloc
 from datetime import timedelta
 
 import pytest
 from sqlmodel import select
 
-from resolution_app.domain.csv_cells import EXPORT_HEADER, export_cells
+from resolution_app.domain.csv_cells import EXPORT_HEADER
 from resolution_app.domain.enums import CaseStatus, MemberRole, PaymentMethod, PaymentStatus, Reason
 from resolution_app.infra.clock import clock
 from resolution_app.infra.db import transaction
@@ -17,16 +15,12 @@ from resolution_app.services.accounts import add_user
 from resolution_app.services.creator_cases import SORTS, WAITING_FILTER, CaseFilter, iter_cases, list_cases
 from resolution_app.services.exports import ROWS_PER_CHUNK, export_cases_csv
 from tests.conftest import NOW
+from tests.services.export_rows import csv_rows, table_rows
 from tests.services.factories import DESCRIPTION
 
 
 def _parsed(user: User, f: CaseFilter) -> list[list[str]]:
-    return list(csv.reader(io.StringIO("".join(export_cases_csv(user, f)), newline="")))
-
-
-def _table(user: User, f: CaseFilter) -> list[list[str]]:
-    """What the Resolution center table shows for `f`, as the export's header and rows."""
-    return [EXPORT_HEADER] + [export_cells(row) for row in list_cases(user, f, page_size=500).rows]
+    return csv_rows("".join(export_cases_csv(user, f)))
 
 
 def _customer(name: str, email: str) -> User:
@@ -101,8 +95,8 @@ def crowded(world) -> None:
     """The demo cases plus ties on every sort key and empty due and resolved dates, so the order has edge cases."""
     product = _creators_product(world)
     _add_cases(world.buyer, product, 3, opened_at=NOW - timedelta(days=2), amount_minor=4900)
-    _add_cases(world.buyer, product, 2, status=CaseStatus.CUSTOMER_WON, reason=Reason.PRODUCT_NOT_RECEIVED,
-               resolved_at=NOW - timedelta(hours=1))  # fmt: skip
+    closed = {"status": CaseStatus.CUSTOMER_WON, "reason": Reason.PRODUCT_NOT_RECEIVED}
+    _add_cases(world.buyer, product, 2, resolved_at=NOW - timedelta(hours=1), **closed)
     _add_cases(world.buyer, product, 2, due_at=NOW + timedelta(days=1), opened_at=NOW - timedelta(days=1))
 
 
@@ -116,12 +110,12 @@ def crowded(world) -> None:
         CaseFilter(search="carol"),
         CaseFilter(search="EXAMPLE.COM", sort="due"),
         CaseFilter(opened_from=(NOW - timedelta(days=7)).date(), opened_to=NOW.date(), sort="resolved"),
-        CaseFilter(opened_from=NOW.date(), time_zone="Pacific/Kiritimati"),  # 14 hours ahead: "today" starts later
+        CaseFilter(opened_from=NOW.date(), time_zone="Pacific/Kiritimati"),  # UTC+14: the day starts 14 hours early
     ],
     ids=lambda f: repr(f)[len("CaseFilter(") : 60],
 )
 def test_export_has_the_tables_rows_in_its_order(world, crowded, f):
-    table = _table(world.creator, f)
+    table = table_rows(world.creator, f)
     assert len(table) > 1
     assert _parsed(world.creator, f) == table
 
@@ -141,7 +135,7 @@ def test_commas_quotes_and_line_breaks_survive_the_round_trip(world):
     text = "".join(export_cases_csv(world.creator, CaseFilter(search="jane")))
     assert '"Doe, ""Jane""\nSmith"' in text
     assert text.endswith("\r\n")
-    rows = list(csv.reader(io.StringIO(text, newline="")))
+    rows = csv_rows(text)
     assert len(rows) == 2
     assert rows[1][EXPORT_HEADER.index("Customer name")] == name
 

@@ -1,0 +1,540 @@
+"""How fast the creator's Resolution center table and CSV export are on a big platform. Prints figures; not a test.
+
+    python bench/creator_table.py           # PostgreSQL at BENCH_DATABASE_URL (default .../rc_bench), emptied first
+    python bench/creator_table.py --sqlite  # a SQLite file in a temporary folder
+
+One business gets 100,000 cases, the platform 1,000,000 in all. Every figure is the median of a few runs: the
+service's time beside a hand-written SQL query that returns the same rows from the same database, so the overhead
+of the ORM, authorization and row shaping shows.
+"""
+
+import argparse
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from datetime import time as day_time
+from itertools import chain, combinations, islice
+from pathlib import Path
+from typing import Any, TypeVar
+from zoneinfo import ZoneInfo
+
+import psycopg
+from alembic import command
+from alembic.config import Config
+from psycopg import sql
+from sqlalchemy import Connection, Engine, Result, bindparam, make_url, text
+from sqlmodel import SQLModel
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # `python bench/creator_table.py` from the repo root
+
+from resolution_app.domain.enums import (  # noqa: E402
+    CaseStatus,
+    MemberRole,
+    Outcome,
+    PaymentMethod,
+    PaymentStatus,
+    Reason,
+)
+from resolution_app.infra import db, migrate  # noqa: E402
+from resolution_app.infra.db import transaction  # noqa: E402
+from resolution_app.models import User  # noqa: E402
+from resolution_app.models.base import UTCDateTime  # noqa: E402
+from resolution_app.services.creator_cases import PAGE_SIZE, SORTS, CaseFilter, list_cases  # noqa: E402
+from resolution_app.services.exports import export_cases_csv  # noqa: E402
+
+DEFAULT_URL = "postgresql://postgres@127.0.0.1:5432/rc_bench"
+NOW = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
+SPAN = timedelta(days=730)  # cases opened over the last two years, in id order
+OTHER_BUSINESS_CASES = 1000
+BUYERS = 200_000
+PRICES = (1900, 4900, 19900)
+FIRST_NAMES = ("Alice", "Bob", "Carol", "Dave", "Erin", "Frank", "Grace", "Heidi", "Ivan", "Judy", "Niaj", "Olivia")
+LAST_NAMES = (
+    "Moreno",
+    "Chen",
+    "Diaz",
+    "Okafor",
+    "Ito",
+    "Smith",
+    "Novak",
+    "Silva",
+    "Haddad",
+    "Rossi",
+    "Olsen",
+    "Petrov",
+)
+STATUS_WEIGHTS = {  # most cases are long closed; a few wait on someone
+    CaseStatus.MERCHANT_RESPONSE_NEEDED: 4,
+    CaseStatus.CUSTOMER_INFO_NEEDED: 2,
+    CaseStatus.CUSTOMER_RESPONSE_NEEDED: 2,
+    CaseStatus.UNDER_PLATFORM_REVIEW: 2,
+    CaseStatus.MERCHANT_INFO_NEEDED: 1,
+    CaseStatus.CUSTOMER_WON: 40,
+    CaseStatus.MERCHANT_WON: 35,
+    CaseStatus.CUSTOMER_WITHDREW: 14,
+}
+OUTCOMES = {
+    CaseStatus.CUSTOMER_WON: Outcome.REFUND,
+    CaseStatus.MERCHANT_WON: Outcome.MERCHANT_WINS,
+    CaseStatus.CUSTOMER_WITHDREW: Outcome.WITHDRAWN,
+}
+TIME_ZONE = "Europe/Berlin"
+# Each of the page's filters with a value a creator would pick.
+FILTERS: dict[str, dict[str, Any]] = {
+    "date": {"opened_from": date(2026, 10, 1), "opened_to": date(2026, 10, 31)},
+    "status": {"status": "waiting"},
+    "reason": {"reason": Reason.NOT_AS_DESCRIBED.value},
+    "search": {"search": "moreno"},
+}
+LATER_PAGE = 50
+OWNER_BUSINESS = 1  # the measured business
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Scale:
+    total: int  # cases on the platform
+    big: int  # cases of the measured business
+
+    @property
+    def businesses(self) -> int:
+        return 1 + (self.total - self.big) // OTHER_BUSINESS_CASES
+
+
+# --- The database ----------------------------------------------------------------------------------------------------
+
+
+def fresh_postgres(url: str) -> str:
+    """Create the database if it is missing and empty it; returns its SQLAlchemy URL."""
+    target = make_url(url)
+    admin = target.set(database="postgres").render_as_string(hide_password=False)
+    with psycopg.connect(admin, autocommit=True) as connection:
+        if not connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", (target.database,)).fetchone():
+            connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(target.database)))
+    with psycopg.connect(url, autocommit=True) as connection:
+        connection.execute("DROP SCHEMA public CASCADE")
+        connection.execute("CREATE SCHEMA public")
+    return url.replace("postgresql://", "postgresql+psycopg://", 1)
+
+
+def migrate_to(engine: Engine, revision: str) -> None:
+    if revision == "head":
+        migrate.upgrade(engine)  # what the app runs at start-up
+        return
+    config = Config(str(migrate.ROOT / "alembic.ini"))
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, revision)
+
+
+def load(engine: Engine, table: str, rows: Iterator[dict[str, Any]]) -> int:
+    """Bulk-insert rows whose ids are given: COPY on PostgreSQL, executemany in big batches on SQLite.
+
+    Like a restore, the table's indexes are built after the load rather than kept up row by row, and foreign keys are
+    not checked: the generators keep them consistent.
+    """
+    first = next(rows)  # its keys name the columns
+    with _indexes_built_after(engine, table):
+        if engine.dialect.name == "postgresql":
+            return _copy(engine, table, list(first), chain([first], rows))
+        return _insert_many(engine, table, list(first), chain([first], rows))
+
+
+@contextmanager
+def _indexes_built_after(engine: Engine, table: str) -> Iterator[None]:
+    """Drop the table's plain indexes (not those of primary keys and unique constraints), recreate them after."""
+    if engine.dialect.name == "postgresql":
+        query = (
+            "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema() AND tablename = :table"
+            " AND indexname NOT IN (SELECT conname FROM pg_constraint)"
+        )
+    else:
+        query = "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = :table AND sql IS NOT NULL"
+    with engine.begin() as connection:
+        indexes = connection.execute(text(query), {"table": table}).all()
+        for name, _ in indexes:
+            connection.exec_driver_sql(f'DROP INDEX "{name}"')
+    yield
+    with engine.begin() as connection:
+        for _, definition in indexes:
+            connection.exec_driver_sql(definition)
+
+
+def _copy(engine: Engine, table: str, columns: list[str], rows: Iterable[dict[str, Any]]) -> int:
+    copy_sql = sql.SQL("COPY {} ({}) FROM STDIN").format(
+        sql.Identifier(table), sql.SQL(", ").join(map(sql.Identifier, columns))
+    )
+    # The ids were given, so the id sequence must move past them for the app's own inserts.
+    sequence_sql = sql.SQL("SELECT setval(pg_get_serial_sequence({}, 'id'), (SELECT max(id) FROM {}))").format(
+        sql.Literal(sql.Identifier(table).as_string()), sql.Identifier(table)
+    )
+    with psycopg.connect(engine.url.set(drivername="postgresql").render_as_string(hide_password=False)) as connection:
+        connection.execute("SET session_replication_role = replica")  # no foreign key triggers for this session
+        with connection.cursor() as cursor:
+            with cursor.copy(copy_sql) as copy:
+                for count, row in enumerate(rows, start=1):  # noqa: B007  (the count is returned)
+                    copy.write_row(tuple(row.values()))
+            cursor.execute(sequence_sql)
+        return count
+
+
+def _insert_many(engine: Engine, table: str, columns: list[str], rows: Iterable[dict[str, Any]]) -> int:
+    # Each column's own conversion, as the ORM applies it: SQLite keeps datetimes as text in SQLAlchemy's format.
+    converters = [SQLModel.metadata.tables[table].c[c].type.bind_processor(engine.dialect) for c in columns]
+    insert = f'INSERT INTO "{table}" ({", ".join(columns)}) VALUES ({", ".join("?" for _ in columns)})'
+    raw = engine.raw_connection()  # in autocommit mode (infra/db.py issues BEGIN itself), so the pragma applies
+    try:
+        connection, count = raw.driver_connection, 0
+        connection.execute("PRAGMA foreign_keys = OFF")
+        connection.execute("BEGIN")
+        while batch := list(islice(rows, 50_000)):
+            values = ([f(v) if f else v for f, v in zip(converters, row.values(), strict=True)] for row in batch)
+            connection.executemany(insert, values)
+            count += len(batch)
+        connection.execute("COMMIT")
+        connection.execute("PRAGMA foreign_keys = ON")
+        return count
+    finally:
+        raw.close()
+
+
+# --- The data --------------------------------------------------------------------------------------------------------
+
+
+def users(scale: Scale) -> Iterator[dict[str, Any]]:
+    """One owner per business (user id = business id), then the buyers."""
+    rng = random.Random(1)
+    for n in range(1, scale.businesses + BUYERS + 1):
+        role, name = ("creator", f"Creator {n}") if n <= scale.businesses else ("buyer", _person(rng))
+        yield {
+            "id": n,
+            "email": f"{role}{n}@example.com",
+            "username": f"{role}{n}",
+            "name": name,
+            "password_hash": "-",
+            "is_reviewer": False,
+            "emails_enabled": True,
+            "created_at": NOW - SPAN,
+        }
+
+
+def _person(rng: random.Random) -> str:
+    return f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}"
+
+
+def businesses(scale: Scale) -> Iterator[dict[str, Any]]:
+    for n in range(1, scale.businesses + 1):
+        yield {"id": n, "name": f"Business {n}", "currency": "USD", "created_at": NOW - SPAN}
+
+
+def members(scale: Scale) -> Iterator[dict[str, Any]]:
+    for n in range(1, scale.businesses + 1):
+        yield {"id": n, "business_id": n, "user_id": n, "role": MemberRole.OWNER.value}
+
+
+def products(scale: Scale) -> Iterator[dict[str, Any]]:
+    for n in range(1, scale.businesses + 1):
+        for i, price in enumerate(PRICES):
+            product_id = (n - 1) * len(PRICES) + i + 1
+            yield {
+                "id": product_id,
+                "business_id": n,
+                "name": f"Course {product_id}",
+                "price_minor": price,
+                "currency": "USD",
+            }
+
+
+@dataclass(frozen=True)
+class Sale:
+    """A payment and its case (same id). Drawn from a seeded generator, so the two tables' passes agree."""
+
+    id: int
+    business_id: int
+    buyer_id: int
+    product_id: int
+    amount_minor: int
+    reason: str
+    status: CaseStatus
+    opened_at: datetime
+    took: timedelta  # until resolved, for closed cases
+
+    @property
+    def closed(self) -> bool:
+        return self.status in OUTCOMES
+
+
+def sales(scale: Scale) -> Iterator[Sale]:
+    rng = random.Random(2)
+    owners = [1] * scale.big + [b for b in range(2, scale.businesses + 1) for _ in range(OTHER_BUSINESS_CASES)]
+    rng.shuffle(owners)  # businesses' cases interleave on disk, as they do when they arrive over time
+    statuses, weights, reasons = list(STATUS_WEIGHTS), list(STATUS_WEIGHTS.values()), list(Reason)
+    first_buyer, step = scale.businesses + 1, SPAN / len(owners)
+    for n, business_id in enumerate(owners, start=1):
+        price = rng.randrange(len(PRICES))
+        yield Sale(
+            id=n,
+            business_id=business_id,
+            buyer_id=rng.randrange(first_buyer, first_buyer + BUYERS),
+            product_id=(business_id - 1) * len(PRICES) + price + 1,
+            amount_minor=PRICES[price],
+            reason=rng.choice(reasons).value,
+            status=rng.choices(statuses, weights)[0],
+            opened_at=NOW - SPAN + step * n,
+            took=timedelta(minutes=rng.randrange(60, 14 * 24 * 60)),
+        )
+
+
+def payments(scale: Scale) -> Iterator[dict[str, Any]]:
+    for s in sales(scale):
+        refunded = s.status == CaseStatus.CUSTOMER_WON
+        yield {
+            "id": s.id,
+            "buyer_id": s.buyer_id,
+            "business_id": s.business_id,
+            "product_id": s.product_id,
+            "method": PaymentMethod.CARD.value,
+            "status": (PaymentStatus.REFUNDED if refunded else PaymentStatus.SUCCEEDED).value,
+            "amount_minor": s.amount_minor,
+            "currency": "USD",
+            "paid_at": s.opened_at - timedelta(days=3),
+            "refunded_at": s.opened_at + s.took if refunded else None,
+        }
+
+
+def cases(scale: Scale) -> Iterator[dict[str, Any]]:
+    for s in sales(scale):
+        resolved_at = s.opened_at + s.took if s.closed else None
+        yield {
+            "id": s.id,
+            "payment_id": s.id,
+            "buyer_id": s.buyer_id,
+            "business_id": s.business_id,
+            "reason": s.reason,
+            "description": "Bench case.",
+            "status": s.status.value,
+            "due_at": None if s.closed else s.opened_at + timedelta(days=3),
+            "decided_by_reviewer": False,
+            "appealed": False,
+            "paid_out": False,
+            "outcome": OUTCOMES[s.status].value if s.closed else None,
+            "amount_minor": s.amount_minor,
+            "currency": "USD",
+            "opened_at": s.opened_at,
+            "resolved_at": resolved_at,
+            "updated_at": resolved_at or s.opened_at,
+            "version": 1,
+        }
+
+
+TABLES: dict[str, Callable[[Scale], Iterator[dict[str, Any]]]] = {
+    "user": users,
+    "business": businesses,
+    "business_member": members,
+    "product": products,
+    "payment": payments,
+    "case": cases,
+}
+
+
+def fill(engine: Engine, scale: Scale) -> None:
+    started = time.perf_counter()
+    counts = {table: load(engine, table, rows(scale)) for table, rows in TABLES.items()}
+    filled = time.perf_counter() - started
+    refresh_statistics(engine)
+    print("Fill: " + ", ".join(f"{count:,} {table}" for table, count in counts.items()), end="")
+    print(f" in {filled:.0f} s (index builds included); statistics {time.perf_counter() - started - filled:.0f} s")
+
+
+def refresh_statistics(engine: Engine) -> None:
+    """Statistics (and on PostgreSQL the visibility map) as autovacuum would leave them soon after such a load."""
+    if engine.dialect.name == "postgresql":
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            connection.exec_driver_sql("VACUUM ANALYZE")
+    else:
+        with engine.begin() as connection:
+            connection.exec_driver_sql("ANALYZE")
+
+
+# --- The same questions, asked by hand -------------------------------------------------------------------------------
+
+PLAIN_SELECT = (
+    "SELECT c.id, c.reason, c.status, c.amount_minor, c.currency, c.opened_at, c.due_at, c.resolved_at,"
+    ' u.name, u.email, u.username, p.name AS product FROM "case" c JOIN "user" u ON u.id = c.buyer_id'
+    " JOIN payment pay ON pay.id = c.payment_id JOIN product p ON p.id = pay.product_id"
+)
+
+
+def plain_where(f: CaseFilter, business_id: int) -> tuple[str, dict[str, Any]]:
+    clauses, values = ["c.business_id = :business_id"], {"business_id": business_id}
+    zone = ZoneInfo(f.time_zone)
+    if f.opened_from:
+        clauses.append("c.opened_at >= :opened_from")
+        values["opened_from"] = datetime.combine(f.opened_from, day_time.min, zone)
+    if f.opened_to:
+        clauses.append("c.opened_at < :opened_before")
+        values["opened_before"] = datetime.combine(f.opened_to + timedelta(days=1), day_time.min, zone)
+    if f.status == "waiting":
+        clauses.append("c.status IN ('merchant_response_needed', 'merchant_info_needed')")
+    if f.reason:
+        clauses.append("c.reason = :reason")
+        values["reason"] = f.reason
+    if f.search:
+        clauses.append("(lower(u.name) LIKE :needle OR u.email LIKE :needle OR lower(u.username) LIKE :needle)")
+        values["needle"] = f"%{f.search.lower()}%"
+    return " AND ".join(clauses), values
+
+
+def plain_order(f: CaseFilter) -> str:
+    return f"c.{SORTS[f.sort].key} {'DESC' if f.descending else 'ASC'} NULLS LAST, c.id DESC"
+
+
+def run_sql(connection: Connection, statement: str, values: dict[str, Any]) -> Result:
+    # Datetimes go through the app's column type, as the ORM's do: SQLite keeps them as text in its own format.
+    typed = [bindparam(name, type_=UTCDateTime()) for name, value in values.items() if isinstance(value, datetime)]
+    return connection.execute(text(statement).bindparams(*typed), values)
+
+
+def plain_page(engine: Engine, f: CaseFilter, business_id: int, page: int) -> tuple[int, list[int]]:
+    where, values = plain_where(f, business_id)
+    counted = 'FROM "case" c JOIN "user" u ON u.id = c.buyer_id' if f.search else 'FROM "case" c'
+    limit = f"LIMIT {PAGE_SIZE} OFFSET {(page - 1) * PAGE_SIZE}"
+    with engine.begin() as connection:
+        total = run_sql(connection, f"SELECT count(*) {counted} WHERE {where}", values).scalar_one()
+        rows = run_sql(connection, f"{PLAIN_SELECT} WHERE {where} ORDER BY {plain_order(f)} {limit}", values)
+        return total, [row.id for row in rows]
+
+
+def plain_export(engine: Engine, business_id: int) -> int:
+    f = CaseFilter()
+    where, values = plain_where(f, business_id)
+    with engine.connect() as connection:
+        streamed = connection.execution_options(stream_results=True, yield_per=1000)
+        return sum(1 for _ in run_sql(streamed, f"{PLAIN_SELECT} WHERE {where} ORDER BY {plain_order(f)}", values))
+
+
+# --- Measuring -------------------------------------------------------------------------------------------------------
+
+SORT_ORDERS = [(sort, descending) for sort in SORTS for descending in (True, False)]
+
+
+def timed(call: Callable[[], T], runs: int) -> tuple[float, T]:
+    """The median seconds of `runs` calls, and the last call's result."""
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        result = call()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times), result
+
+
+def service_page(owner: User, f: CaseFilter, page: int) -> tuple[int, list[int]]:
+    result = list_cases(owner, f, page)
+    return result.total, [row.case_id for row in result.rows]
+
+
+def compare_page(engine: Engine, owner: User, f: CaseFilter, page: int, runs: int) -> tuple[float, float, int]:
+    """Seconds of the service and of the plain SQL for one page, checked to be the same rows; and the match count."""
+    service, (total, ids) = timed(lambda: service_page(owner, f, page), runs)
+    plain, plain_result = timed(lambda: plain_page(engine, f, OWNER_BUSINESS, page), runs)
+    if (total, ids) != plain_result:
+        raise SystemExit(f"The plain SQL disagrees with the service for {f}, page {page}.")
+    return service, plain, total
+
+
+def ms(seconds: float) -> str:
+    millis = seconds * 1000
+    return f"{millis:.0f}" if millis >= 9.95 else f"{millis:.1f}"
+
+
+def sort_label(sort: str, descending: bool) -> str:
+    return f"{sort} {'desc' if descending else 'asc'}"
+
+
+def print_pages(engine: Engine, owner: User, runs: int) -> None:
+    print(f"\nlist_cases without filters, pages 1 and {LATER_PAGE} (ms, service / plain SQL; a page = count + 25 rows)")
+    for sort, descending in SORT_ORDERS:
+        f = CaseFilter(sort=sort, descending=descending, time_zone=TIME_ZONE)
+        cells = []
+        for page in (1, LATER_PAGE):
+            service, plain, _ = compare_page(engine, owner, f, page, runs)
+            cells.append(f"page {page:>2}: {ms(service):>5} / {ms(plain):<5}")
+        print(f"  {sort_label(sort, descending):<15}" + "  ".join(cells))
+
+
+def print_filter_matrix(engine: Engine, owner: User, runs: int) -> None:
+    print("\nlist_cases page 1, every filter combination by every sort (ms, service/plain SQL)")
+    print(f"  {'filters':<26}{'rows':>8}" + "".join(f"{sort_label(*order):>15}" for order in SORT_ORDERS))
+    for size in range(len(FILTERS) + 1):
+        for chosen in combinations(FILTERS, size):
+            fields = {key: value for name in chosen for key, value in FILTERS[name].items()}
+            cells = []
+            for sort, descending in SORT_ORDERS:
+                f = CaseFilter(sort=sort, descending=descending, time_zone=TIME_ZONE, **fields)
+                service, plain, total = compare_page(engine, owner, f, 1, runs)
+                cells.append(f"{ms(service)}/{ms(plain)}")
+            print(f"  {'+'.join(chosen) or 'none':<26}{total:>8,}" + "".join(f"{cell:>15}" for cell in cells))
+
+
+def print_export(engine: Engine, owner: User, scale: Scale, runs: int) -> None:
+    service, text_size = timed(lambda: sum(len(chunk) for chunk in export_cases_csv(owner, CaseFilter())), runs)
+    plain, rows = timed(lambda: plain_export(engine, OWNER_BUSINESS), runs)
+    if rows != scale.big:
+        raise SystemExit(f"The plain export read {rows:,} rows, not {scale.big:,}.")
+    print(f"\nCSV export of the business's {rows:,} cases, opened desc ({text_size / 1e6:.1f} MB of CSV)")
+    print(f"  service, exports.export_cases_csv: {service:6.2f} s = {rows / service:>9,.0f} rows/s")
+    print(f"  plain SQL, the rows fetched only:  {plain:6.2f} s = {rows / plain:>9,.0f} rows/s")
+
+
+def server_version(engine: Engine) -> str:
+    with engine.connect() as connection:
+        if engine.dialect.name == "postgresql":
+            return "PostgreSQL " + connection.exec_driver_sql("SHOW server_version").scalar_one().split()[0]
+        return "SQLite " + connection.exec_driver_sql("SELECT sqlite_version()").scalar_one()
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sqlite", action="store_true", help="a SQLite file instead of PostgreSQL")
+    parser.add_argument("--runs", type=int, default=3, help="runs per figure; the median is shown")
+    parser.add_argument("--total", type=int, default=1_000_000, help="cases on the platform")
+    parser.add_argument("--big", type=int, default=100_000, help="cases of the measured business")
+    parser.add_argument("--revision", default="head", help="migrate only this far, e.g. to compare without an index")
+    return parser.parse_args()
+
+
+def main() -> None:
+    args = parse_args()
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="rc-bench-") as folder:
+        if args.sqlite:
+            url = f"sqlite:///{Path(folder) / 'bench.db'}"
+        else:
+            url = fresh_postgres(os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL))
+        engine = db.make_engine(url)
+        migrate_to(engine, args.revision)
+        db.use_engine(engine)
+        scale = Scale(total=args.total, big=args.big)
+        print(
+            f"{server_version(engine)}, migrations at {args.revision}; {scale.total:,} cases on the platform, ", end=""
+        )
+        print(f"{scale.big:,} in the measured business; median of {args.runs} runs")
+        fill(engine, scale)
+        with transaction() as session:
+            owner = session.get(User, OWNER_BUSINESS)  # user n owns business n
+        print_pages(engine, owner, args.runs)
+        print_filter_matrix(engine, owner, args.runs)
+        print_export(engine, owner, scale, args.runs)
+        engine.dispose()
+    print(f"\nTotal {time.perf_counter() - started:.0f} s")
+
+
+if __name__ == "__main__":
+    main()
