@@ -6,7 +6,7 @@ from sqlmodel import SQLModel
 import resolution_app.models  # noqa: F401  (registers the tables)
 from resolution_app.infra.db import make_engine
 from resolution_app.infra.settings import get_settings
-from resolution_app.models.cases import MIGRATION_ONLY_INDEXES
+from resolution_app.models.base import MIGRATION_ONLY_INDEXES
 
 target_metadata = SQLModel.metadata
 

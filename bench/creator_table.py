@@ -387,7 +387,7 @@ def plain_where(f: CaseFilter, business_id: int) -> tuple[str, dict[str, Any]]:
         clauses.append("c.reason = :reason")
         values["reason"] = f.reason
     if f.search:
-        clauses.append("(lower(u.name) LIKE :needle OR u.email LIKE :needle OR lower(u.username) LIKE :needle)")
+        clauses.append("(lower(u.name) || ' ' || u.email || ' ' || lower(u.username)) LIKE :needle")
         values["needle"] = f"%{f.search.lower()}%"
     return " AND ".join(clauses), values
 

@@ -8,14 +8,6 @@ from sqlmodel import Field, SQLModel
 from resolution_app.domain.enums import CaseStatus, Outcome, Party, Reason
 from resolution_app.models.base import UTCDateTime
 
-# Indexes in the creator table's sort orders. They live in migration b0ff11492012 only: PostgreSQL needs NULLS LAST in
-# them and SQLite refuses it, which a model-level Index can't say; alembic/env.py keeps autogenerate from dropping them.
-MIGRATION_ONLY_INDEXES = frozenset(
-    {"ix_case_business_reason"}
-    | {f"ix_case_business_{key}_desc" for key in ("opened", "due", "resolved", "amount")}
-    | {f"ix_case_business_{key}_asc" for key in ("due", "resolved", "amount")}
-)
-
 
 class Case(SQLModel, table=True):
     __tablename__ = "case"

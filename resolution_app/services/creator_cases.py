@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import ColumnElement, Select, and_, func, or_
+from sqlalchemy import ColumnElement, Select, String, and_, func, literal_column, or_
 from sqlmodel import Session, select
 
 from resolution_app.domain.enums import REASON_LABELS, STATUS_LABELS, CaseStatus, Reason
@@ -30,6 +30,12 @@ COLUMNS: dict[str, str] = {
     "resolved": "Resolved",
 }
 TABLE_NAME = "creator_resolutions"
+# One text per customer, so one trigram index (PostgreSQL, migration 5c1d2e3f4a5b) answers "contains …" searches; the
+# separator is a literal so the expression is the index's own, not one with a bound parameter.
+_SPACE = literal_column("' '")
+CUSTOMER_SEARCH_TEXT = (
+    func.lower(User.name, type_=String) + _SPACE + User.email + _SPACE + func.lower(User.username, type_=String)
+)
 
 
 @dataclass(frozen=True)
@@ -135,9 +141,7 @@ def _filtered(query: Select, f: CaseFilter) -> Select:
         query = query.where(Case.reason == f.reason)
     if f.search.strip():
         needle = f"%{f.search.strip().lower()}%"
-        query = query.where(
-            or_(func.lower(User.name).like(needle), User.email.like(needle), func.lower(User.username).like(needle))
-        )
+        query = query.where(CUSTOMER_SEARCH_TEXT.like(needle))
     return query
 
 
