@@ -172,9 +172,8 @@ def _legal_section(kind: LegalDocumentKind, versions: rx.Var) -> rx.Component:
                 "Upload PDF",
                 max_files=1,
                 accept={"application/pdf": [".pdf"], "text/plain": [".txt"]},
-                hint="A PDF or a plain-text file · 50 MB at most",
+                hint="A PDF or a plain-text file, one at a time · 50 MB at most",
             ),
-            rx.text("A PDF or a plain text file, one at a time.", size="1", color_scheme="gray"),
             rx.button(
                 "Upload version",
                 type="button",
