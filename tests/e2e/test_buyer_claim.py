@@ -1,26 +1,15 @@
 """The buyer's path, as a person would take it: purchases, a claim with files, the case, a message, withdrawal."""
 
 import re
-from pathlib import Path
 
 from playwright.sync_api import Page, expect
 
-FILES = Path(__file__).parent / "files"
-
-
-def purchase_row(page: Page, method: str, amount: str):
-    return page.locator(".purchase-row").filter(has_text=method).filter(has_text=amount)
-
-
-def fill_claim(page: Page, reason: str, description: str) -> None:
-    page.get_by_label("Reason").select_option(label=reason)
-    page.get_by_label("Describe the issue").fill(description)
+from tests.e2e.buyer_steps import FILES, fill_claim, purchase_row, start_claim, submit_claim
 
 
 def test_claim_card_payment_with_png_and_pdf_then_message_and_withdraw(buyer_page: Page):
     page = buyer_page
-    purchase_row(page, "Card", "$19.00").get_by_role("button", name="Open a claim").click()
-    page.wait_for_url(re.compile(r"/purchases/\d+/claim$"))
+    start_claim(page, "Card", "$19.00")
     fill_claim(page, "Product not as described", "The course is missing the redstone modules it advertised.")
     chooser = page.locator("#claim_files input[type=file]")
     chooser.set_input_files([FILES / "screenshot.png", FILES / "receipt.pdf", FILES / "extra.png"])
@@ -28,9 +17,8 @@ def test_claim_card_payment_with_png_and_pdf_then_message_and_withdraw(buyer_pag
     expect(page.locator(".chosen-file img")).to_have_count(2)  # image previews
     page.get_by_role("button", name="Remove extra.png").click()
     expect(page.locator(".chosen-file")).to_have_count(2)
-    page.get_by_role("button", name="Submit claim").click()
+    submit_claim(page)
 
-    page.wait_for_url(re.compile(r"/cases/\d+$"))
     expect(page.locator(".status-badge")).to_have_text("Waiting on creator")
     expect(page.get_by_text(re.compile(r"Due in (7|6) days"))).to_be_visible()
     opened = page.locator(".timeline-item").first
@@ -61,11 +49,9 @@ def test_crypto_payment_says_why_it_cannot_be_claimed(buyer_page: Page):
 
 def test_klarna_claim_is_refunded_at_once(buyer_page: Page):
     page = buyer_page
-    purchase_row(page, "Klarna", "$199.00").get_by_role("button", name="Open a claim").click()
-    page.wait_for_url(re.compile(r"/purchases/\d+/claim$"))
+    start_claim(page, "Klarna", "$199.00")
     fill_claim(page, "Product unacceptable", "The bundle's server files do not load in the current version.")
-    page.get_by_role("button", name="Submit claim").click()
-    page.wait_for_url(re.compile(r"/cases/\d+$"))
+    submit_claim(page)
     expect(page.locator(".status-badge")).to_have_text("Buyer won")
     expect(page.get_by_text("refunded the payment automatically")).to_be_visible()
     expect(page.get_by_text("Financing payments are always refunded.")).to_be_visible()
@@ -73,8 +59,7 @@ def test_klarna_claim_is_refunded_at_once(buyer_page: Page):
 
 def test_bad_claim_shows_a_clear_message_and_creates_nothing(buyer_page: Page):
     page = buyer_page
-    purchase_row(page, "PayPal", "$49.00").get_by_role("button", name="Open a claim").click()
-    page.wait_for_url(re.compile(r"/purchases/\d+/claim$"))
+    start_claim(page, "PayPal", "$49.00")
     fill_claim(page, "Product not received", "too short")
     page.get_by_role("button", name="Submit claim").click()
     expect(page.get_by_role("alert")).to_contain_text("at least 20 characters")

@@ -7,8 +7,8 @@ from datetime import date, timedelta
 
 from playwright.sync_api import Page, expect
 
+from tests.e2e.buyer_steps import FILES, fill_claim, purchase_row, start_claim, submit_claim
 from tests.e2e.conftest import log_in
-from tests.e2e.test_buyer_claim import FILES, fill_claim, purchase_row
 
 
 def _creator(new_page) -> Page:
@@ -62,12 +62,9 @@ def test_badge_filters_columns_and_csv_export(new_page):
 def test_request_info_buyer_replies_with_a_file_creator_accepts(new_page):
     buyer = new_page()
     log_in(buyer, "buyer@example.com", "/purchases")
-    purchase_row(buyer, "PayPal", "$49.00").get_by_role("button", name="Open a claim").click()
-    buyer.wait_for_url(re.compile(r"/claim$"))
+    start_claim(buyer, "PayPal", "$49.00")
     fill_claim(buyer, "Product not received", "I never received access to the membership community.")
-    buyer.get_by_role("button", name="Submit claim").click()
-    buyer.wait_for_url(re.compile(r"/cases/\d+$"))
-    case_id = buyer.url.rsplit("/", 1)[1]
+    case_id = submit_claim(buyer)
 
     creator = _creator(new_page)
     creator.get_by_label("Search customer").fill("buyer@example.com")
@@ -119,11 +116,9 @@ def test_auto_refund_threshold_with_custom_message(new_page):
 
     buyer = new_page()
     log_in(buyer, "frank@example.com", "/purchases")
-    purchase_row(buyer, "Card", "$19.00").get_by_role("button", name="Open a claim").click()
-    buyer.wait_for_url(re.compile(r"/claim$"))
+    start_claim(buyer, "Card", "$19.00")
     fill_claim(buyer, "Product unacceptable", "The masterclass videos stop halfway through every lesson.")
-    buyer.get_by_role("button", name="Submit claim").click()
-    buyer.wait_for_url(re.compile(r"/cases/\d+$"))
+    submit_claim(buyer)
     expect(buyer.locator(".status-badge")).to_have_text("Buyer won")
     expect(buyer.get_by_text("refunded the payment automatically")).to_be_visible()
     expect(buyer.locator(".chat-message")).to_contain_text("Your refund is on its way!")
