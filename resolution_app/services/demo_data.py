@@ -36,6 +36,7 @@ PEOPLE = [
     ("Frank Ito", "frank@example.com", False),
 ]
 PRODUCTS = [("Redstone Masterclass", 1900), ("Pickaxe Pro Membership", 4900), ("Server Builder Bundle", 19900)]
+MEMBERSHIP = 1  # the index in PRODUCTS of the subscription, whose buyers may cancel
 
 # (buyer email, product index, method, amount in cents, days ago, refunded)
 PAYMENTS = [
@@ -98,7 +99,7 @@ def seed_demo_data() -> bool:
             payment = _payment(
                 session, users[email], products[product_index], method, amount, now - timedelta(days=days), refunded
             )
-            _user_logs(session, payment, terms, policy)
+            _user_logs(session, payment, terms, policy, membership=product_index == MEMBERSHIP)
             payments.setdefault(email, payment)
         ids = {email: (users[email].id, payments[email].id) for email in users if email in payments}
     _seed_cases(ids, now)
@@ -182,7 +183,9 @@ def _payment(
     return payment
 
 
-def _user_logs(session: Session, payment: Payment, terms: LegalDocument, policy: LegalDocument) -> None:
+def _user_logs(
+    session: Session, payment: Payment, terms: LegalDocument, policy: LegalDocument, *, membership: bool
+) -> None:
     at = payment.paid_at
     entries = [
         (UserLogKind.BOUGHT_ACCESS, at, None, "Bought access"),
@@ -192,6 +195,9 @@ def _user_logs(session: Session, payment: Payment, terms: LegalDocument, policy:
         (UserLogKind.USED_APP, at + timedelta(hours=20), None, "Opened the course app"),
         (UserLogKind.JOINED_COMMUNITY, at + timedelta(days=1), None, "Joined the Discord community"),
     ]
+    if membership:  # a subscription the buyer stopped: when, and until when they keep access
+        ends = (at + timedelta(days=30)).date()
+        entries.append((UserLogKind.CANCELED, at + timedelta(days=6), None, f"Canceled; access ends {ends}"))
     for kind, when, document_id, detail in entries:
         session.add(
             UserLog(

@@ -122,6 +122,10 @@ def test_customer_context_shows_logs_with_document_versions_and_payments(world):
     assert set(agreed) == {"Terms of service v1", "Refund policy v1"}
     download = files.open_download(agreed["Refund policy v1"].rsplit("/", 1)[1])
     assert b"Refund policy of Pickaxe Academy, version 1" in b"".join(download.chunks)
+    assert any(log.what == "Canceled" and "access ends" in log.detail for log in context.logs)
+    assert {"Bought access", "Claimed access", "Used the app", "Joined the community"} <= {
+        log.what for log in context.logs
+    }
     assert len(context.payments) == 6
     assert [p.this_case for p in context.payments].count(True) == 1
     with pytest.raises(NotFound):
