@@ -33,18 +33,19 @@ def _select(choices: rx.Var, value: rx.Var, field: str, label: str) -> rx.Compon
     )
 
 
-def _date(field: str, label: str, value: rx.Var) -> rx.Component:
+def _date(field: str, label: str) -> rx.Component:
+    # Uncontrolled: a reload landing while the person types must not put the old value back.
     return rx.vstack(
         field_label(label, field),
-        rx.input(type="date", id=field, value=value, on_change=lambda v: T.set_filter(field, v)),
+        rx.input(type="date", id=field, on_change=lambda v: T.set_filter(field, v)),
         spacing="1",
     )
 
 
 def _filters() -> rx.Component:
     return rx.flex(
-        _date("opened_from", "Opened from", T.opened_from),
-        _date("opened_to", "Opened to", T.opened_to),
+        _date("opened_from", "Opened from"),
+        _date("opened_to", "Opened to"),
         _select(T.status_choices, T.status, "status", "Status"),
         _select(T.reason_choices, T.reason, "reason", "Reason"),
         rx.form(

@@ -1,6 +1,7 @@
 """What the parties do on a case: lifecycle actions and chat messages."""
 
 from collections.abc import Sequence
+from datetime import datetime
 
 from sqlmodel import Session
 
@@ -116,7 +117,7 @@ def send_message(user: User, case_id: int, party: Party, body: str, uploads: Seq
         notify.queue(session, case, others, "message", text, now)
 
 
-def _open_for_chat(session: Session, user: User, case_id: int, party: Party, now) -> Case:  # noqa: ANN001
+def _open_for_chat(session: Session, user: User, case_id: int, party: Party, now: datetime) -> Case:
     case = require_case(session, user, case_id, party)
     require_case_actor(session, user, case, party)
     if lifecycle.is_final(case_state(case), now):

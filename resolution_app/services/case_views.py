@@ -3,6 +3,7 @@
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from sqlalchemy import Select
 from sqlmodel import Session, select
 
 from resolution_app.domain import lifecycle
@@ -115,7 +116,7 @@ def _summary(case: Case, product: Product, business: Business, buyer: User) -> C
     )
 
 
-def _case_rows(session: Session):  # noqa: ANN202
+def _case_rows() -> Select:
     return (
         select(Case, Product, Business, User)
         .join(Payment, Payment.id == Case.payment_id)
@@ -127,7 +128,7 @@ def _case_rows(session: Session):  # noqa: ANN202
 
 def buyer_cases(user: User) -> list[CaseSummary]:
     with transaction() as session:
-        rows = session.exec(_case_rows(session).where(Case.buyer_id == user.id).order_by(Case.opened_at.desc()))
+        rows = session.exec(_case_rows().where(Case.buyer_id == user.id).order_by(Case.opened_at.desc()))
         return [_summary(*row) for row in rows]
 
 
@@ -136,7 +137,7 @@ def case_detail(user: User, case_id: int, party: Party) -> CaseDetail:
     now = clock.now()
     with transaction() as session:
         case = require_case(session, user, case_id, party)
-        _, product, business, buyer = session.exec(_case_rows(session).where(Case.id == case.id)).one()
+        _, product, business, buyer = session.exec(_case_rows().where(Case.id == case.id)).one()
         payment = session.get(Payment, case.payment_id)
         state = case_state(case)
         actions = [a.value for a in lifecycle.allowed_actions(state, party, now)]

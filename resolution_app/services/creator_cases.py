@@ -1,7 +1,7 @@
 """The creator's Resolution center table: counting, filtering, sorting and paging cases in the database."""
 
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -121,7 +121,6 @@ class CasePage:
     total: int
     page: int
     pages: int
-    columns: list[str] = field(default_factory=list)
 
 
 def _scoped(query: Select, business_ids: list[int]) -> Select:

@@ -21,7 +21,6 @@ from resolution_app.infra.evidence import AcceptedFile, IncomingFile, discard, s
 from resolution_app.infra.settings import get_settings
 from resolution_app.infra.storage import EvidenceStore, make_store
 from resolution_app.models import Attachment, Case, LegalDocument, User
-from resolution_app.services.access import require_case
 
 _override: list[EvidenceStore] = []
 
@@ -100,16 +99,6 @@ ATTACHMENT_LINK = "attachment"
 LEGAL_LINK = "legal"
 BAD_LINK = "This link has expired or is not valid."
 FILE_NOT_FOUND = "File not found."
-
-
-def download_link(user: User, attachment_id: int, party: Party) -> str:
-    """A short-lived link to one file, for a user who may see its case."""
-    with transaction() as session:
-        attachment = session.get(Attachment, attachment_id)
-        if attachment is None:
-            raise NotFound(FILE_NOT_FOUND)
-        require_case(session, user, attachment.case_id, party)
-    return signed_link(attachment_id)
 
 
 def signed_link(attachment_id: int) -> str:

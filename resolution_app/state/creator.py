@@ -161,7 +161,7 @@ class CreatorTableState(CreatorState):
     def clear_filters(self):
         self.opened_from = self.opened_to = self.status = self.reason = self.search = ""
         self.page = 1
-        return [rx.set_value("search", ""), self._reload()]
+        return [*(rx.set_value(field, "") for field in UNCONTROLLED_INPUTS), self._reload()]
 
     @rx.event
     def toggle_column(self, key: str):
@@ -177,3 +177,4 @@ class CreatorTableState(CreatorState):
 
 
 FILTER_FIELDS = frozenset({"opened_from", "opened_to", "status", "reason", "search"})
+UNCONTROLLED_INPUTS = ("opened_from", "opened_to", "search")  # the page doesn't bind them: clearing sets them

@@ -39,12 +39,6 @@ class SessionState(rx.State):
         return [list(account) for account in DEMO_ACCOUNTS] if get_settings().demo_data else []
 
     @rx.event
-    def check_session(self):
-        """on_load of every signed-in page: send visitors without a valid session to the login page."""
-        if self._user() is None:
-            return self._login_redirect()
-
-    @rx.event
     def go_home(self):
         """`/`: each person's portal, or the login page."""
         if self._user() is None:

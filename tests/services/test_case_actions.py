@@ -146,10 +146,6 @@ def test_other_users_case_is_not_found_for_every_entry_point(world, store):
         case_actions.send_message(stranger, case_id, B, "hi")
     with pytest.raises(NotFound):
         _act(world, stranger, case_id, B, "withdraw")
-    with transaction() as session:
-        attachment_id = session.exec(select(Attachment.id)).first()
-    with pytest.raises(NotFound):
-        files.download_link(stranger, attachment_id, B)
     assert world.case(case_id).status == CaseStatus.MERCHANT_RESPONSE_NEEDED
     with transaction() as session:
         assert session.exec(select(func.count()).select_from(Message)).one() == 0
