@@ -1,11 +1,11 @@
-"""The Reflex app: pages, API routes and background loops."""
+"""The Reflex app: pages, API routes and the in-process job worker."""
 
 import reflex as rx
 
 from resolution_app.api.routes import api
+from resolution_app.jobs.worker import worker_in_app
 from resolution_app.pages import auth, buyer, creator
 from resolution_app.pages.creator_settings import auto_respond_page, legal_page
-from resolution_app.services.background import deadline_loop
 from resolution_app.state.buyer import BuyerCasesState, BuyerCaseState, ClaimState, PurchasesState
 from resolution_app.state.creator import CreatorCaseState, CreatorTableState
 from resolution_app.state.creator_settings import AutoRespondState, LegalState
@@ -39,4 +39,4 @@ app.add_page(
     creator.creator_case_page, route="/creator/resolutions/[case_id]", on_load=CreatorCaseState.load_case, title="Case"
 )
 
-app.register_lifespan_task(deadline_loop)
+app.register_lifespan_task(worker_in_app)

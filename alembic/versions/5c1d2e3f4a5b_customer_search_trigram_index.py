@@ -1,11 +1,9 @@
-"""customer search trigram index (PostgreSQL)
+"""customer search trigram index
 
 The Resolution center searches customers by "contains" over name, email and username
 (services/creator_cases.CUSTOMER_SEARCH_TEXT). No b-tree helps a leading wildcard: bench/creator_table.py measured
 0.5-0.85 s per search page in a business of 100,000 cases among 1,000,000. A trigram GIN index on that very
-expression answers it from the index (about 2 ms for the search alone). PostgreSQL only: SQLite has no such index and
-searches one business's cases by scanning them, which is fast enough for the embedded default. Creating the
-pg_trgm extension needs a role allowed to (the database owner on PostgreSQL 13+, as pg_trgm is a trusted extension).
+expression answers it from the index (about 2 ms for the search alone). Creating the pg_trgm extension needs a role allowed to (the database owner on PostgreSQL 13+, as pg_trgm is a trusted extension).
 
 Revision ID: 5c1d2e3f4a5b
 Revises: b0ff11492012
@@ -26,12 +24,9 @@ EXPRESSION = "(lower(name) || ' ' || email || ' ' || lower(username)) gin_trgm_o
 
 
 def upgrade() -> None:
-    if op.get_bind().dialect.name != "postgresql":
-        return
     op.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
     op.execute(f'CREATE INDEX {INDEX} ON "user" USING gin ({EXPRESSION})')
 
 
 def downgrade() -> None:
-    if op.get_bind().dialect.name == "postgresql":
-        op.execute(f"DROP INDEX IF EXISTS {INDEX}")
+    op.execute(f"DROP INDEX IF EXISTS {INDEX}")

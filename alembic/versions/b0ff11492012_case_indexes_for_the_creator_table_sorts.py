@@ -24,13 +24,11 @@ depends_on: str | Sequence[str] | None = None
 SORT_COLUMNS = {"opened": "opened_at", "due": "due_at", "resolved": "resolved_at", "amount": "amount_minor"}
 
 
-def _indexes(dialect: str) -> dict[str, list]:
-    # PostgreSQL sorts NULL as the largest value and must be told NULLS LAST for a descending order; SQLite sorts
-    # NULL as the smallest (so DESC already ends with them) and accepts no NULLS LAST in an index.
-    nulls_last = " NULLS LAST" if dialect == "postgresql" else ""
+def _indexes() -> dict[str, list]:
+    # PostgreSQL sorts NULL as the largest value and must be told NULLS LAST for a descending order.
     indexes = {"ix_case_business_reason": ["business_id", "reason"]}
     for key, column in SORT_COLUMNS.items():
-        descending = sa.text(f"{column} DESC{nulls_last}")
+        descending = sa.text(f"{column} DESC NULLS LAST")
         indexes[f"ix_case_business_{key}_desc"] = ["business_id", descending, sa.text("id DESC")]
         if key != "opened":  # ix_case_business_opened has that order; opened_at ties are too rare to need the id
             indexes[f"ix_case_business_{key}_asc"] = ["business_id", column, sa.text("id DESC")]
@@ -38,10 +36,10 @@ def _indexes(dialect: str) -> dict[str, list]:
 
 
 def upgrade() -> None:
-    for name, columns in _indexes(op.get_bind().dialect.name).items():
+    for name, columns in _indexes().items():
         op.create_index(name, "case", columns)
 
 
 def downgrade() -> None:
-    for name in _indexes(op.get_bind().dialect.name):
+    for name in _indexes():
         op.drop_index(name, table_name="case")

@@ -1,40 +1,45 @@
-"""Engine and transactions."""
+"""Engine and transactions, on PostgreSQL."""
 
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
 
-from sqlalchemy import Engine, event
+from sqlalchemy import Engine, make_url, text
+from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, create_engine
 
 from resolution_app.infra.settings import get_settings
 
+CONNECT_TIMEOUT_SECONDS = 5  # an unreachable server is reported within seconds, not after the OS gives up
+
+
+class DatabaseUnreachable(SystemExit):
+    """Start-up stops: the database named by DATABASE_URL does not answer."""
+
 
 def make_engine(url: str) -> Engine:
-    if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+    return create_engine(
+        url,
+        pool_pre_ping=True,
+        pool_size=10,
+        max_overflow=10,
+        connect_args={"connect_timeout": CONNECT_TIMEOUT_SECONDS},
+    )
 
-        @event.listens_for(engine, "connect")
-        def _sqlite_pragmas(connection, _record) -> None:  # noqa: ANN001
-            connection.isolation_level = None  # we issue BEGIN ourselves, below
-            cursor = connection.cursor()
-            cursor.execute("PRAGMA foreign_keys=ON")
-            cursor.execute("PRAGMA journal_mode=WAL")
-            cursor.execute("PRAGMA busy_timeout=30000")
-            cursor.close()
 
-        @event.listens_for(engine, "begin")
-        def _begin_immediate(connection) -> None:  # noqa: ANN001
-            # Take the write lock up front: two writers never deadlock upgrading a read lock.
-            connection.exec_driver_sql("BEGIN IMMEDIATE")
-
-        return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+def ensure_reachable(engine: Engine) -> None:
+    try:
+        with engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+    except OperationalError as error:
+        shown = make_url(engine.url).set(drivername="postgresql").render_as_string(hide_password=True)
+        reason = str(error.orig).strip().splitlines()[0] if error.orig else str(error)
+        raise DatabaseUnreachable(f"DATABASE_URL ({shown}) can't be reached: {reason}") from None
 
 
 @lru_cache
 def get_engine() -> Engine:
-    return make_engine(get_settings().resolved_database_url)
+    return make_engine(get_settings().sqlalchemy_url)
 
 
 _engine_override: list[Engine] = []

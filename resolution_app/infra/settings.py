@@ -11,8 +11,8 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="", case_sensitive=False, extra="ignore")
 
-    data_dir: Path = Field(default=Path("data"), description="Where the SQLite file, emails and secrets live.")
-    database_url: str = Field(default="", description="SQLAlchemy URL; empty means SQLite in the data folder.")
+    data_dir: Path = Field(default=Path("data"), description="Where the local database, emails and secrets live.")
+    database_url: str = Field(default="", description="postgresql://…; `make run` starts a local one when empty.")
     storage_url: str = Field(default="file://uploads", description="file://folder or s3://bucket?endpoint=…")
     smtp_url: str = Field(default="", description="smtp://user:pass@host:port; empty writes .eml files.")
     secret_key: str = Field(default="", description="Signs download links; empty means one kept in the data folder.")
@@ -22,13 +22,14 @@ class Settings(BaseSettings):
     demo_data: bool = False
     allowed_origins: str = Field(default="http://localhost:3000,http://127.0.0.1:3000")
     public_api_url: str = Field(default="http://localhost:3000", description="Where browsers reach the backend.")
+    job_worker_in_app: bool = Field(default=True, description="Run one job worker inside each app process.")
 
     @field_validator("database_url")
     @classmethod
     def _known_database(cls, value: str) -> str:
-        if value and not value.startswith(("sqlite", "postgresql")):
-            raise ValueError("must be a sqlite:/// or postgresql:// URL")
-        return value
+        if value and not value.startswith(("postgresql://", "postgres://")):
+            raise ValueError("must be a postgresql:// URL")
+        return value.replace("postgres://", "postgresql://", 1)
 
     @field_validator("storage_url")
     @classmethod
@@ -38,10 +39,18 @@ class Settings(BaseSettings):
         return value
 
     @property
-    def resolved_database_url(self) -> str:
-        if self.database_url:
-            return self.database_url.replace("postgresql://", "postgresql+psycopg://", 1)
-        return f"sqlite:///{self.data_dir / 'resolution.db'}"
+    def postgres_url(self) -> str:
+        """DATABASE_URL, which everything that runs on the database needs."""
+        if not self.database_url:
+            raise SettingsError(
+                "DATABASE_URL is not set: `make run` starts a local PostgreSQL and sets it for the app; "
+                "anywhere else, set it to a postgresql:// URL."
+            )
+        return self.database_url
+
+    @property
+    def sqlalchemy_url(self) -> str:
+        return self.postgres_url.replace("postgresql://", "postgresql+psycopg://", 1)
 
     @property
     def origins(self) -> list[str]:

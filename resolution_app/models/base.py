@@ -7,7 +7,7 @@ from sqlalchemy.types import TypeDecorator
 
 
 class UTCDateTime(TypeDecorator):
-    """Stores UTC, always hands back an aware UTC datetime (SQLite forgets the zone otherwise)."""
+    """Stores UTC, always hands back an aware UTC datetime."""
 
     impl = DateTime(timezone=True)
     cache_ok = True
@@ -17,8 +17,7 @@ class UTCDateTime(TypeDecorator):
             return None
         if value.tzinfo is None:
             raise ValueError("naive datetime given to a UTC column")
-        value = value.astimezone(UTC)
-        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+        return value.astimezone(UTC)
 
     def process_result_value(self, value: datetime | None, dialect) -> datetime | None:  # noqa: ANN001
         if value is None:
@@ -26,9 +25,9 @@ class UTCDateTime(TypeDecorator):
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
-# Indexes that only migrations describe, because they differ between databases in ways a model's Index can't say:
-# the creator table's sort orders (b0ff11492012: PostgreSQL needs NULLS LAST, SQLite refuses it) and the customer
-# search's trigram index (5c1d2e3f4a5b: PostgreSQL only). alembic/env.py keeps autogenerate from dropping them.
+# Indexes that only migrations describe, because autogenerate can't compare them faithfully: the creator table's sort
+# orders (b0ff11492012, with NULLS LAST) and the customer search's trigram expression index (5c1d2e3f4a5b).
+# alembic/env.py keeps autogenerate from dropping them.
 MIGRATION_ONLY_INDEXES = frozenset(
     {"ix_case_business_reason", "ix_user_search_trgm"}
     | {f"ix_case_business_{key}_desc" for key in ("opened", "due", "resolved", "amount")}

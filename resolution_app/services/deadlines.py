@@ -1,4 +1,7 @@
-"""Deadlines move cases on by themselves: a sweep applies the lifecycle's EXPIRE to every case that is due."""
+"""Deadlines move cases on by themselves: the lifecycle's EXPIRE applied to every case that is due.
+
+jobs/deadlines.py runs these: a sweep every minute finds the due cases, and one job per case expires it.
+"""
 
 from datetime import datetime
 
@@ -34,13 +37,14 @@ def due_case_ids(now: datetime, limit: int = 200) -> list[int]:
 
 
 def expire_case(case_id: int) -> bool:
-    """Apply the deadline to one case if it is (still) due. Safe to run from several workers at once."""
+    """Apply the deadline to one case if it is (still) due; returns whether it moved.
+
+    Safe to run twice and from several workers at once: a case locked by another worker is skipped (it is being
+    moved), and one no longer due (moved already) is left alone.
+    """
     now = clock.now()
     with transaction() as session:
-        query = select(Case).where(Case.id == case_id)
-        if session.bind.dialect.name == "postgresql":
-            query = query.with_for_update(skip_locked=True)  # another worker has it
-        case = session.exec(query).first()
+        case = session.exec(select(Case).where(Case.id == case_id).with_for_update(skip_locked=True)).first()
         if case is None or not lifecycle.deadline_passed(case_state(case), now):
             return False
         try:
@@ -54,8 +58,3 @@ def _why(case: Case) -> str:
     if case.status in CLOSED_STATUSES:
         return "The appeal window closed: the decision is final."
     return "The deadline passed without an answer."
-
-
-def sweep() -> int:
-    """Expire everything due now; returns how many cases moved."""
-    return sum(expire_case(case_id) for case_id in due_case_ids(clock.now()))

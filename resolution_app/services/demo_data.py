@@ -1,6 +1,7 @@
 """The demo data of DESIGN §9, seeded once (running it again changes nothing)."""
 
 from datetime import datetime, timedelta
+from functools import cache
 
 from sqlmodel import Session, select
 
@@ -87,7 +88,7 @@ def seed_demo_data() -> bool:
         if session.exec(select(User.id).where(User.email == CREATOR_EMAIL)).first() is not None:
             return False
         now = clock.now()
-        shared_hash = hash_password(DEMO_PASSWORD)  # one hash: every demo account has the same public password
+        shared_hash = _demo_password_hash()
         users = {
             email: add_user(session, name, email, shared_hash, is_reviewer=reviewer) for name, email, reviewer in PEOPLE
         }
@@ -104,6 +105,12 @@ def seed_demo_data() -> bool:
         ids = {email: (users[email].id, payments[email].id) for email in users if email in payments}
     _seed_cases(ids, now)
     return True
+
+
+@cache
+def _demo_password_hash() -> str:
+    """One hash for every demo account (they share a public password), made once per process."""
+    return hash_password(DEMO_PASSWORD)
 
 
 def _seed_cases(ids: dict[str, tuple[int, int]], now: datetime) -> None:

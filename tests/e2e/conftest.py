@@ -1,4 +1,4 @@
-"""End-to-end: the real app (production build, demo data, S3 evidence on SeaweedFS) driven by Chromium.
+"""End-to-end: the real app (production build, demo data, PostgreSQL, S3 evidence on SeaweedFS) driven by Chromium.
 
 If Chromium or the app can't start, these tests fail with the reason; they never skip.
 """
@@ -61,7 +61,7 @@ def _wait_until_up(url: str, app: subprocess.Popen, log: Path) -> None:
 
 
 @pytest.fixture(scope="session")
-def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def app_url(tmp_path_factory: pytest.TempPathFactory, e2e_database_url: str) -> Iterator[str]:
     data_dir = tmp_path_factory.mktemp("e2e-data")
     port = _free_port()
     url = f"http://localhost:{port}"
@@ -69,6 +69,8 @@ def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         env = {
             **os.environ,
             "DATA_DIR": str(data_dir),
+            "DATABASE_URL": e2e_database_url,
+            "JOB_WORKER_IN_APP": "1",
             "STORAGE_URL": storage_url,
             "DEMO_DATA": "1",
             "PUBLIC_API_URL": url,
@@ -76,7 +78,6 @@ def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             "REFLEX_USE_NPM": "1",
             "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}",
         }
-        env.pop("DATABASE_URL", None)
         subprocess.run(
             [sys.executable, "-c", "from resolution_app.services.startup import prepare; prepare()"],
             env=env,
