@@ -18,9 +18,10 @@ class DatabaseUnreachable(SystemExit):
 
 
 def make_engine(url: str) -> Engine:
+    # No pre-ping: it costs a round trip per transaction. A connection the server dropped fails its one request,
+    # and SQLAlchemy then throws the pool's connections away, so the next request connects afresh.
     return create_engine(
         url,
-        pool_pre_ping=True,
         pool_size=10,
         max_overflow=10,
         connect_args={"connect_timeout": CONNECT_TIMEOUT_SECONDS},
@@ -54,6 +55,22 @@ def use_engine(engine: Engine | None) -> None:
 
 def current_engine() -> Engine:
     return _engine_override[0] if _engine_override else get_engine()
+
+
+@lru_cache
+def _autocommit(engine: Engine) -> Engine:
+    return engine.execution_options(isolation_level="AUTOCOMMIT")  # shares the engine's pool
+
+
+@contextmanager
+def read() -> Iterator[Session]:
+    """For what a page shows: each statement sees the latest committed data, with no BEGIN and COMMIT round trips.
+
+    Its statements are not one snapshot, and a statement that writes commits at once; changes that must hold
+    together go through transaction().
+    """
+    with Session(_autocommit(current_engine()), expire_on_commit=False) as session:
+        yield session
 
 
 @contextmanager

@@ -6,15 +6,16 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from sqlalchemy import exists, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from resolution_app.domain.errors import DomainError, InvalidInput
 from resolution_app.infra.clock import clock
-from resolution_app.infra.db import transaction
+from resolution_app.infra.db import read, transaction
 from resolution_app.infra.passwords import hash_password, verify_password
 from resolution_app.infra.settings import get_settings
-from resolution_app.models import LoginThrottle, User, UserSession
+from resolution_app.models import BusinessMember, LoginThrottle, User, UserSession
 
 EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 MIN_PASSWORD_CHARS = 10
@@ -139,18 +140,40 @@ def log_out(token: str) -> None:
             session.add(row)
 
 
-def user_for_token(token: str) -> User | None:
-    """The signed-in user, or None when the token is unknown, revoked, idle too long or too old."""
+@dataclass(frozen=True)
+class Viewer:
+    """Who is asking, and which portals are theirs."""
+
+    user: User
+    is_creator: bool
+
+
+def _signed_in(session: Session, token: str) -> Viewer | None:
+    """One statement: the session, its user and whether they belong to a business (every page event asks this)."""
     if not token:
         return None
     now, settings = clock.now(), get_settings()
-    with transaction() as session:
-        row = session.exec(select(UserSession).where(UserSession.token_hash == _hash_token(token))).first()
-        if row is None or row.revoked_at is not None or row.expires_at <= now:
-            return None
-        if now - row.last_seen_at > timedelta(minutes=settings.session_idle_minutes):
-            return None
-        if now - row.last_seen_at > TOUCH_EVERY:
-            row.last_seen_at = now
-            session.add(row)
-        return session.get(User, row.user_id)
+    in_a_business = exists().where(BusinessMember.user_id == User.id)
+    query = select(UserSession, User, in_a_business).join(User, User.id == UserSession.user_id)
+    found = session.exec(query.where(UserSession.token_hash == _hash_token(token))).first()
+    if found is None:
+        return None
+    row, user, is_creator = found
+    if row.revoked_at is not None or row.expires_at <= now:
+        return None
+    if now - row.last_seen_at > timedelta(minutes=settings.session_idle_minutes):
+        return None
+    if now - row.last_seen_at > TOUCH_EVERY:
+        session.execute(update(UserSession).where(UserSession.id == row.id).values(last_seen_at=now))
+    return Viewer(user=user, is_creator=is_creator)
+
+
+def viewer_for_token(token: str) -> Viewer | None:
+    """The signed-in user with their portals, or None when the token is unknown, revoked, idle too long or too old."""
+    with read() as session:
+        return _signed_in(session, token)
+
+
+def user_for_token(token: str) -> User | None:
+    viewer = viewer_for_token(token)
+    return viewer.user if viewer else None

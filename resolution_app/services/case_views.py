@@ -18,7 +18,7 @@ from resolution_app.domain.enums import (
 )
 from resolution_app.domain.money import format_money
 from resolution_app.infra.clock import clock
-from resolution_app.infra.db import transaction
+from resolution_app.infra.db import read
 from resolution_app.models import Attachment, Business, Case, CaseEvent, Message, Payment, Product, User
 from resolution_app.services import files
 from resolution_app.services.access import require_case
@@ -127,7 +127,7 @@ def _case_rows() -> Select:
 
 
 def buyer_cases(user: User) -> list[CaseSummary]:
-    with transaction() as session:
+    with read() as session:
         rows = session.exec(_case_rows().where(Case.buyer_id == user.id).order_by(Case.opened_at.desc()))
         return [_summary(*row) for row in rows]
 
@@ -135,7 +135,7 @@ def buyer_cases(user: User) -> list[CaseSummary]:
 def case_detail(user: User, case_id: int, party: Party) -> CaseDetail:
     """The case page for `party`; NotFound when the user may not see it."""
     now = clock.now()
-    with transaction() as session:
+    with read() as session:
         case = require_case(session, user, case_id, party)
         _, product, business, buyer = session.exec(_case_rows().where(Case.id == case.id)).one()
         payment = session.get(Payment, case.payment_id)

@@ -5,14 +5,14 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import ColumnElement, Select, String, and_, func, literal_column, or_
+from sqlalchemy import ColumnElement, Row, Select, String, and_, func, literal_column, or_
 from sqlmodel import Session, select
 
 from resolution_app.domain.enums import REASON_LABELS, STATUS_LABELS, CaseStatus, Reason
 from resolution_app.domain.errors import InvalidInput
 from resolution_app.domain.money import format_money
-from resolution_app.infra.db import transaction
-from resolution_app.models import Case, Payment, Product, TablePreference, User
+from resolution_app.infra.db import read, transaction
+from resolution_app.models import BusinessMember, Case, Payment, Product, TablePreference, User
 from resolution_app.services.access import business_ids_of
 
 WAITING_ON_CREATOR = (CaseStatus.MERCHANT_RESPONSE_NEEDED, CaseStatus.MERCHANT_INFO_NEEDED)
@@ -35,6 +35,21 @@ TABLE_NAME = "creator_resolutions"
 _SPACE = literal_column("' '")
 CUSTOMER_SEARCH_TEXT = (
     func.lower(User.name, type_=String) + _SPACE + User.email + _SPACE + func.lower(User.username, type_=String)
+)
+# What a row of the table needs, as plain columns: building ORM objects for them cost more than the query.
+ROW_COLUMNS = (
+    Case.id,
+    Case.reason,
+    Case.amount_minor,
+    Case.currency,
+    Case.status,
+    Case.opened_at,
+    Case.due_at,
+    Case.resolved_at,
+    User.name.label("customer_name"),
+    User.email.label("customer_email"),
+    User.username.label("customer_username"),
+    Product.name.label("product"),
 )
 
 
@@ -123,6 +138,15 @@ class CasePage:
     pages: int
 
 
+@dataclass(frozen=True)
+class TableView:
+    """What the Resolution center page shows around its rows."""
+
+    cases: CasePage
+    open_resolutions: int
+    columns: list[str]
+
+
 def _scoped(query: Select, business_ids: list[int]) -> Select:
     return query.where(Case.business_id.in_(business_ids))
 
@@ -148,7 +172,7 @@ def _rows_query(business_ids: list[int], f: CaseFilter) -> Select:
     column = SORTS[f.sort]
     order = [column.desc().nulls_last() if f.descending else column.asc().nulls_last(), Case.id.desc()]
     query = (
-        select(Case, User.name, User.email, User.username, Product.name)
+        select(*ROW_COLUMNS)
         .join(User, User.id == Case.buyer_id)
         .join(Payment, Payment.id == Case.payment_id)
         .join(Product, Product.id == Payment.product_id)
@@ -157,23 +181,23 @@ def _rows_query(business_ids: list[int], f: CaseFilter) -> Select:
     return _filtered(_scoped(query, business_ids), f)
 
 
-def _row(case: Case, name: str, email: str, username: str, product: str) -> CaseRow:
+def _row(r: Row) -> CaseRow:
     return CaseRow(
-        case_id=case.id,
-        reason=REASON_LABELS[Reason(case.reason)],
-        customer_name=name,
-        customer_email=email,
-        customer_username=username,
-        product=product,
-        amount_minor=case.amount_minor,
-        currency=case.currency,
-        amount=format_money(case.amount_minor, case.currency),
-        status=case.status,
-        status_label=STATUS_LABELS[CaseStatus(case.status)],
-        waiting_on_creator=case.status in WAITING_ON_CREATOR,
-        opened_at=case.opened_at,
-        due_at=case.due_at,
-        resolved_at=case.resolved_at,
+        case_id=r.id,
+        reason=REASON_LABELS[Reason(r.reason)],
+        customer_name=r.customer_name,
+        customer_email=r.customer_email,
+        customer_username=r.customer_username,
+        product=r.product,
+        amount_minor=r.amount_minor,
+        currency=r.currency,
+        amount=format_money(r.amount_minor, r.currency),
+        status=r.status,
+        status_label=STATUS_LABELS[CaseStatus(r.status)],
+        waiting_on_creator=r.status in WAITING_ON_CREATOR,
+        opened_at=r.opened_at,
+        due_at=r.due_at,
+        resolved_at=r.resolved_at,
     )
 
 
@@ -184,28 +208,72 @@ def _count(session: Session, business_ids: list[int], f: CaseFilter) -> int:
     return session.exec(_filtered(_scoped(query, business_ids), f)).one()
 
 
+def _page(session: Session, business_ids: list[int], f: CaseFilter, page: int, page_size: int) -> CasePage:
+    if not business_ids:
+        return CasePage(rows=[], total=0, page=1, pages=1)
+    page = max(1, page)
+    rows = _rows(session, business_ids, f, page, page_size)
+    if 0 < len(rows) < page_size or (not rows and page == 1):
+        total = (page - 1) * page_size + len(rows)  # the last page: its rows tell the total, no count needed
+    else:
+        total = _count(session, business_ids, f)
+    pages = max(1, -(-total // page_size))
+    if page > pages:  # asked past the end (the set shrank, or a typed page number): the last page instead
+        page = pages
+        rows = _rows(session, business_ids, f, page, page_size)
+    return CasePage(rows=rows, total=total, page=page, pages=pages)
+
+
+def _rows(session: Session, business_ids: list[int], f: CaseFilter, page: int, page_size: int) -> list[CaseRow]:
+    query = _rows_query(business_ids, f).offset((page - 1) * page_size).limit(page_size)
+    return [_row(r) for r in session.exec(query)]
+
+
 def list_cases(user: User, f: CaseFilter, page: int = 1, page_size: int = PAGE_SIZE) -> CasePage:
     """One page of the user's businesses' cases; an empty page for someone who is no creator."""
-    with transaction() as session:
-        business_ids = business_ids_of(session, user)
-        total = _count(session, business_ids, f) if business_ids else 0
-        pages = max(1, -(-total // page_size))
-        page = min(max(1, page), pages)
-        rows = []
-        if business_ids:
-            query = _rows_query(business_ids, f).offset((page - 1) * page_size).limit(page_size)
-            rows = [_row(*r) for r in session.exec(query)]
-        return CasePage(rows=rows, total=total, page=page, pages=pages)
+    with read() as session:
+        return _page(session, business_ids_of(session, user), f, page, page_size)
+
+
+def table_view(user: User, f: CaseFilter, page: int = 1) -> TableView:
+    """The Resolution center as the page shows it (the badge, the chosen columns, one page), in three statements."""
+    with read() as session:
+        frame = _frame(session, user)
+        return TableView(
+            cases=_page(session, frame.business_ids, f, page, PAGE_SIZE),
+            open_resolutions=frame.open_resolutions,
+            columns=_chosen(frame.columns),
+        )
+
+
+@dataclass(frozen=True)
+class _Frame:
+    business_ids: list[int]
+    open_resolutions: int
+    columns: str | None
+
+
+def _frame(session: Session, user: User) -> _Frame:
+    """The user's businesses, the badge's count and their saved columns, in one statement (one round trip)."""
+    memberships = select(BusinessMember.business_id).where(BusinessMember.user_id == user.id)
+    waiting = select(func.count()).where(Case.business_id.in_(memberships), Case.status.in_(WAITING_ON_CREATOR))
+    saved = select(TablePreference.columns).where(
+        TablePreference.user_id == user.id, TablePreference.table == TABLE_NAME
+    )
+    business_ids = select(func.array_agg(BusinessMember.business_id)).where(BusinessMember.user_id == user.id)
+    ids, count, columns = session.exec(
+        select(business_ids.scalar_subquery(), waiting.scalar_subquery(), saved.scalar_subquery())
+    ).one()
+    return _Frame(business_ids=sorted(ids or []), open_resolutions=count, columns=columns)
 
 
 def iter_cases(user: User, f: CaseFilter, batch: int = 1000) -> Iterator[CaseRow]:
     """Every matching case in the table's order (the CSV export), read in keyset pages of `batch` rows.
 
-    Each page is its own short transaction, not one cursor held open while a client downloads at its own pace: on
-    SQLite every transaction holds the write lock (BEGIN IMMEDIATE), so that would stall every writer; on PostgreSQL
-    it would pin a pooled connection and an old snapshot. Keyset on (sort value, id) rather than OFFSET: with the
-    sort orders' indexes every page is one index range, where OFFSET re-reads all the rows before it. The cost is no
-    single snapshot: a case that changes mid-export shows as it is when its page is read.
+    Each page is its own short transaction, not one cursor held open while a client downloads at its own pace: that
+    would pin a pooled connection and an old snapshot. Keyset on (sort value, id) rather than OFFSET: with the sort
+    orders' indexes every page is one index range, where OFFSET re-reads all the rows before it. The cost is no single
+    snapshot: a case that changes mid-export shows as it is when its page is read.
     """
     with transaction() as session:
         business_ids = business_ids_of(session, user)
@@ -218,18 +286,18 @@ def iter_cases(user: User, f: CaseFilter, batch: int = 1000) -> Iterator[CaseRow
 
 
 def _keyset_pages(query: Select, f: CaseFilter, batch: int) -> Iterator[CaseRow]:
-    last: Case | None = None
+    last: Row | None = None
     while True:
         with transaction() as session:
             page = list(session.exec(query if last is None else query.where(_after(f, last))))
-        yield from (_row(*r) for r in page)
+        yield from (_row(r) for r in page)
         if len(page) < batch:
             return
-        last = page[-1][0]
+        last = page[-1]
         del page  # before the next page is read: one page in memory at a time, not two
 
 
-def _after(f: CaseFilter, last: Case) -> ColumnElement[bool]:
+def _after(f: CaseFilter, last: Row) -> ColumnElement[bool]:
     """The cases after `last` in its run (all with a sort value, or all without), in _rows_query's order."""
     column = SORTS[f.sort]
     value = getattr(last, column.key)
@@ -242,20 +310,15 @@ def _after(f: CaseFilter, last: Case) -> ColumnElement[bool]:
 
 def open_resolutions_count(user: User) -> int:
     """Cases waiting on the creator's businesses: the header's "N open resolutions"."""
-    with transaction() as session:
-        business_ids = business_ids_of(session, user)
-        if not business_ids:
-            return 0
-        query = select(func.count(Case.id)).where(Case.status.in_(WAITING_ON_CREATOR))
-        return session.exec(_scoped(query, business_ids)).one()
+    with read() as session:
+        return _frame(session, user).open_resolutions
 
 
-def visible_columns(user: User) -> list[str]:
-    with transaction() as session:
-        row = session.get(TablePreference, (user.id, TABLE_NAME))
-        if row is None:
-            return list(COLUMNS)
-        return [key for key in row.columns.split(",") if key in COLUMNS]
+def _chosen(saved: str | None) -> list[str]:
+    """The saved column keys that (still) exist, in their order; every column until someone chooses."""
+    if saved is None:
+        return list(COLUMNS)
+    return [key for key in saved.split(",") if key in COLUMNS]
 
 
 def save_columns(user: User, columns: list[str]) -> list[str]:

@@ -15,7 +15,7 @@ from resolution_app.domain.enums import (
     UserLogKind,
 )
 from resolution_app.domain.money import format_money
-from resolution_app.infra.db import transaction
+from resolution_app.infra.db import read
 from resolution_app.models import Case, LegalDocument, Payment, Product, User, UserLog
 from resolution_app.services import files
 from resolution_app.services.access import require_case
@@ -69,7 +69,7 @@ class CustomerContext:
 
 def customer_context(user: User, case_id: int) -> CustomerContext:
     """For the creator's case page; NotFound unless `user` is a member of the case's business."""
-    with transaction() as session:
+    with read() as session:
         case = require_case(session, user, case_id, Party.CREATOR)
         customer = session.get(User, case.buyer_id)
         logs = session.exec(

@@ -9,7 +9,7 @@ from resolution_app.domain.eligibility import PaymentFacts, claim_refusal
 from resolution_app.domain.enums import PAYMENT_METHOD_LABELS, PaymentMethod, PaymentStatus
 from resolution_app.domain.money import format_money
 from resolution_app.infra.clock import clock
-from resolution_app.infra.db import transaction
+from resolution_app.infra.db import read
 from resolution_app.models import Business, Case, Payment, Product, User
 
 
@@ -37,7 +37,7 @@ def payment_facts(payment: Payment, has_case: bool) -> PaymentFacts:
 
 def list_purchases(user: User) -> list[PurchaseRow]:
     now = clock.now()
-    with transaction() as session:
+    with read() as session:
         return [
             _row(payment, product, business, case_id, user, now)
             for payment, product, business, case_id in _purchases(session, user)

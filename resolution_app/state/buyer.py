@@ -20,11 +20,11 @@ class PurchasesState(SessionState):
     purchases: list[PurchaseRow] = []
 
     @rx.event
-    def load_purchases(self):
-        user = self._user()
+    async def load_purchases(self):
+        user = await self._user()
         if user is None:
             return self._login_redirect()
-        self.purchases = purchases.list_purchases(user)
+        self.purchases = await asyncio.to_thread(purchases.list_purchases, user)
 
 
 class ClaimState(SessionState):
@@ -44,8 +44,8 @@ class ClaimState(SessionState):
         return parse_id(self.router.url.path.rstrip("/").split("/")[-2])
 
     @rx.event
-    def load_claim(self):
-        user = self._user()
+    async def load_claim(self):
+        user = await self._user()
         if user is None:
             return self._login_redirect()
         self.error, self.submitting = "", False
@@ -54,7 +54,7 @@ class ClaimState(SessionState):
         if payment_id is None:
             return None
         try:
-            payment = claims.claimable_payment(user, payment_id)
+            payment = await asyncio.to_thread(claims.claimable_payment, user, payment_id)
         except DomainError as error:
             self.error = error.message
             return None
@@ -66,7 +66,7 @@ class ClaimState(SessionState):
     async def submit_claim(self, files: list[rx.UploadFile], reason: str, description: str):
         self.submitting, self.error = True, ""
         yield  # set here, not in a separate event that could arrive after the upload
-        user, payment_id = self._user(), self._payment_id()
+        user, payment_id = await self._user(), self._payment_id()
         if user is None or payment_id is None:
             self.submitting = False
             yield self._login_redirect() if user is None else None
@@ -86,11 +86,11 @@ class BuyerCasesState(SessionState):
     cases: list[CaseSummary] = []
 
     @rx.event
-    def load_cases(self):
-        user = self._user()
+    async def load_cases(self):
+        user = await self._user()
         if user is None:
             return self._login_redirect()
-        self.cases = case_views.buyer_cases(user)
+        self.cases = await asyncio.to_thread(case_views.buyer_cases, user)
 
 
 class BuyerCaseState(CasePageState, SessionState):

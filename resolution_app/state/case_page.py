@@ -1,6 +1,7 @@
 """The case page, shared by the portals: each portal's state names the party it acts as."""
 
 import asyncio
+from functools import partial
 from typing import ClassVar
 
 import reflex as rx
@@ -32,29 +33,29 @@ class CasePageState(rx.State, mixin=True):
     notice: str = ""
     busy: bool = False
 
-    def _viewer(self):  # noqa: ANN202 - the signed-in user; portals may check more (and refresh their frame)
-        return self._user()
+    async def _viewer(self):  # noqa: ANN202 - the signed-in user; portals may check more (and refresh their frame)
+        return await self._user()
 
     def _case_id(self) -> int | None:
         return parse_id(self.router.url.path.rstrip("/").split("/")[-1])
 
-    def _refresh(self, user) -> None:  # noqa: ANN001
+    async def _refresh(self, user) -> None:  # noqa: ANN001
         case_id = self._case_id()
         try:
             if case_id is None:
                 raise NotFound("Case not found.")
-            self.detail = case_views.case_detail(user, case_id, self._party)
+            self.detail = await asyncio.to_thread(case_views.case_detail, user, case_id, self._party)
             self.not_found = False
         except NotFound:
             self.detail, self.not_found = None, True
 
     @rx.event
-    def load_case(self):
-        user = self._viewer()
+    async def load_case(self):
+        user = await self._viewer()
         if user is None:
             return self._login_redirect()
         self.error, self.notice, self.pending_action, self.busy = "", "", "", False
-        self._refresh(user)
+        await self._refresh(user)
 
     @rx.event
     def open_action(self, action: str):
@@ -67,13 +68,13 @@ class CasePageState(rx.State, mixin=True):
         self.pending_action = ""
 
     async def _run(self, work, success: str, clear: str):  # noqa: ANN001
-        """Call a service off the event loop; show its refusal, refresh the case either way."""
+        """Call `work(user)` (a service) off the event loop; show its refusal, refresh the case either way."""
         self.busy, self.error, self.notice = True, "", ""
         yield  # the button shows it is working; set here, not in a separate event that could arrive after this one
         yield await self._finish(work, success, clear)
 
     async def _finish(self, work, success: str, clear: str):  # noqa: ANN001
-        user = self._viewer()
+        user = await self._viewer()
         if user is None:
             self.busy = False
             return self._login_redirect()
@@ -81,12 +82,12 @@ class CasePageState(rx.State, mixin=True):
             await asyncio.to_thread(work, user)
         except DomainError as error:
             self.error = error.message
-            self._refresh(user)
+            await self._refresh(user)
             self.busy = False
             return None
         self.notice, self.busy = success, False
         self.pending_action = ""
-        self._refresh(user)
+        await self._refresh(user)
         return [rx.clear_selected_files(clear), rx.set_value(MESSAGE_FIELD_ID, ""), rx.set_value(ACTION_FIELD_ID, "")]
 
     @rx.event
@@ -94,10 +95,7 @@ class CasePageState(rx.State, mixin=True):
         case_id, body, uploads = self._case_id(), str(body), incoming(files)
         if case_id is None:
             return
-
-        def work(user) -> None:  # noqa: ANN001
-            case_actions.send_message(user, case_id, self._party, body, uploads)
-
+        work = partial(case_actions.send_message, case_id=case_id, party=self._party, body=body, uploads=uploads)
         async for update in self._run(work, "Message sent.", MESSAGE_UPLOAD_ID):
             yield update
 
@@ -108,9 +106,14 @@ class CasePageState(rx.State, mixin=True):
         version = self.detail.version if self.detail else 0
         if case_id is None or not action:
             return
-
-        def work(user) -> None:  # noqa: ANN001
-            case_actions.act(user, case_id, self._party, action, expected_version=version, text=text, uploads=uploads)
-
+        work = partial(
+            case_actions.act,
+            case_id=case_id,
+            party=self._party,
+            action=action,
+            expected_version=version,
+            text=text,
+            uploads=uploads,
+        )
         async for update in self._run(work, "Done.", ACTION_UPLOAD_ID):
             yield update

@@ -1,5 +1,6 @@
 """The creator portal's states: the frame with its badge, the Resolution center table and the case page."""
 
+import asyncio
 from urllib.parse import urlencode
 from zoneinfo import available_timezones
 
@@ -20,19 +21,21 @@ class CreatorState(SessionState):
 
     open_resolutions: int = 0
 
-    def _creator(self) -> User | None:
-        user = self._user()
+    async def _creator(self, *, badge: bool = True) -> User | None:
+        """The signed-in creator (refreshing the badge, unless the page's own load brings it), or None."""
+        user = await self._user()
         if user is None or not self.is_creator:
             return None
-        self.open_resolutions = creator_cases.open_resolutions_count(user)
+        if badge:
+            self.open_resolutions = await asyncio.to_thread(creator_cases.open_resolutions_count, user)
         return user
 
     def _not_creator(self):
         return self._login_redirect() if not self.signed_in else rx.redirect("/purchases")
 
     @rx.event
-    def refresh_badge(self):
-        if self._creator() is None:
+    async def refresh_badge(self):
+        if await self._creator() is None:
             return self._not_creator()
 
 
@@ -40,13 +43,14 @@ class CreatorCaseState(CasePageState, CreatorState):
     _party = Party.CREATOR
     customer: CustomerContext | None = None
 
-    def _viewer(self) -> User | None:
-        return self._creator()
+    async def _viewer(self) -> User | None:
+        return await self._creator()
 
-    def _refresh(self, user: User) -> None:
-        super()._refresh(user)
+    async def _refresh(self, user: User) -> None:
+        await super()._refresh(user)
         case_id = self._case_id()
-        self.customer = customer_context.customer_context(user, case_id) if self.detail and case_id else None
+        found = self.detail and case_id
+        self.customer = await asyncio.to_thread(customer_context.customer_context, user, case_id) if found else None
 
 
 class CreatorTableState(CreatorState):
@@ -64,7 +68,7 @@ class CreatorTableState(CreatorState):
     search: str = ""
     sort: str = "opened"
     descending: bool = True
-    time_zone: str = "UTC"
+    time_zone: str = ""  # the browser's, once it has said
     error: str = ""
 
     @rx.var
@@ -98,83 +102,90 @@ class CreatorTableState(CreatorState):
     def export_url(self) -> str:
         return f"/api/creator/cases.csv?{urlencode({k: v for k, v in self._query().items() if v})}"
 
-    def _reload(self, user: User | None = None):
-        user = user or self._creator()
+    async def _reload(self, user: User | None = None):
+        user = user or await self._creator(badge=False)
         if user is None:
             return self._not_creator()
         try:
-            result = creator_cases.list_cases(user, creator_cases.filter_from_query(self._query()), self.page)
+            query = creator_cases.filter_from_query(self._query())
+            view = await asyncio.to_thread(creator_cases.table_view, user, query, self.page)
         except DomainError as error:
             self.error = error.message
             return None
         self.error = ""
-        self.rows, self.total, self.page, self.pages = result.rows, result.total, result.page, result.pages
+        cases = view.cases
+        self.rows, self.total, self.page, self.pages = cases.rows, cases.total, cases.page, cases.pages
+        self.open_resolutions, self.columns = view.open_resolutions, view.columns
         return None
 
     @rx.event
-    def load_table(self):
-        user = self._creator()
+    async def load_table(self):
+        user = await self._creator(badge=False)
         if user is None:
             return self._not_creator()
         requested = self.router.url.query_parameters.get("status", "")
         self.status = requested if requested in {c[0] for c in self.status_choices} else ""
         self.page = 1
-        self.columns = creator_cases.visible_columns(user)
-        self._reload(user)
-        return rx.call_script("Intl.DateTimeFormat().resolvedOptions().timeZone", callback=CreatorTableState.set_zone)
+        if not self.time_zone:  # a new tab: the rows wait for its time zone, so "opened between" means its days
+            return rx.call_script(
+                "Intl.DateTimeFormat().resolvedOptions().timeZone", callback=CreatorTableState.set_zone
+            )
+        return await self._reload(user)
 
     @rx.event
-    def set_zone(self, zone: str):
-        self.time_zone = str(zone) if str(zone) in available_timezones() else "UTC"
-        return self._reload()
+    async def set_zone(self, zone: str):
+        self.time_zone = str(zone) if str(zone) in TIME_ZONES else "UTC"
+        return await self._reload()
 
     @rx.event
-    def set_filter(self, name: str, value: str):
+    async def set_filter(self, name: str, value: str):
         """One filter changed: back to the first page."""
         if name not in FILTER_FIELDS:
             return None
         setattr(self, name, str(value)[:200])
         self.page = 1
-        return self._reload()
+        return await self._reload()
 
     @rx.event
-    def search_customers(self, form: dict):
-        return self.set_filter("search", str(form.get("search", "")))
+    async def search_customers(self, form: dict):
+        return await self.set_filter("search", str(form.get("search", "")))
 
     @rx.event
-    def sort_by(self, key: str):
+    async def sort_by(self, key: str):
         if key not in SORTS:
             return None
         self.descending = not self.descending if self.sort == key else True
         self.sort, self.page = key, 1
-        return self._reload()
+        return await self._reload()
 
     @rx.event
-    def go_to_page(self, page: int):
+    async def go_to_page(self, page: int):
         try:
             self.page = max(1, int(page))
         except (TypeError, ValueError):
             return None
-        return self._reload()
+        return await self._reload()
 
     @rx.event
-    def clear_filters(self):
+    async def clear_filters(self):
         self.opened_from = self.opened_to = self.status = self.reason = self.search = ""
         self.page = 1
-        return [*(rx.set_value(field, "") for field in UNCONTROLLED_INPUTS), self._reload()]
+        redirect = await self._reload()
+        return [*(rx.set_value(field, "") for field in UNCONTROLLED_INPUTS), *([redirect] if redirect else [])]
 
     @rx.event
-    def toggle_column(self, key: str):
-        user = self._creator()
+    async def toggle_column(self, key: str):
+        user = await self._creator()
         if user is None:
             return self._not_creator()
         wanted = [c for c in self.columns if c != key] if key in self.columns else [*self.columns, str(key)]
         try:
-            self.columns = creator_cases.save_columns(user, wanted)
+            self.columns = await asyncio.to_thread(creator_cases.save_columns, user, wanted)
         except DomainError as error:
             self.error = error.message
         return None
 
 
+TIME_ZONES = frozenset(available_timezones())  # read from disk once, at import, never on the event loop
 FILTER_FIELDS = frozenset({"opened_from", "opened_to", "status", "reason", "search"})
 UNCONTROLLED_INPUTS = ("opened_from", "opened_to", "search")  # the page doesn't bind them: clearing sets them

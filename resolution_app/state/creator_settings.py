@@ -70,34 +70,30 @@ class AutoRespondState(CreatorState):
         self.loaded = True
 
     @rx.event
-    def load_settings(self):
-        user = self._creator()
+    async def load_settings(self):
+        user = await self._creator()
         if user is None:
             return self._not_creator()
         self.error, self.notice = "", ""
         try:
-            self._show(auto_respond.settings_view(user))
+            self._show(await asyncio.to_thread(auto_respond.settings_view, user))
         except DomainError as error:
             self.error = error.message
         return None
 
     @rx.event
-    def save(self, form: dict):
-        user = self._creator()
+    async def save(self, form: dict):
+        user = await self._creator()
         if user is None:
             return self._not_creator()
         self.error, self.notice = "", ""
         try:
             if not isinstance(form, Mapping):
                 raise InvalidInput(UNREADABLE_FORM)
-            auto_respond.save_settings(
-                user,
-                _text_field(form, CARD_FIELD),
-                _text_field(form, PAYPAL_FIELD),
-                _chosen_reasons(form),
-                _text_field(form, MESSAGE_FIELD),
-            )
-            self._show(auto_respond.settings_view(user))
+            fields = (_text_field(form, CARD_FIELD), _text_field(form, PAYPAL_FIELD))
+            reasons, message = _chosen_reasons(form), _text_field(form, MESSAGE_FIELD)
+            await asyncio.to_thread(auto_respond.save_settings, user, *fields, reasons, message)
+            self._show(await asyncio.to_thread(auto_respond.settings_view, user))
         except DomainError as error:
             self.error = error.message
             return None
@@ -116,8 +112,8 @@ class LegalState(CreatorState):
     notice: str = ""
     busy_kind: str = ""
 
-    def _refresh(self, user) -> None:  # noqa: ANN001
-        documents = legal.list_documents(user)
+    async def _refresh(self, user) -> None:  # noqa: ANN001
+        documents = await asyncio.to_thread(legal.list_documents, user)
         self.terms_of_service = [d for d in documents if d.kind == LegalDocumentKind.TERMS_OF_SERVICE]
         self.refund_policy = [d for d in documents if d.kind == LegalDocumentKind.REFUND_POLICY]
 
@@ -125,31 +121,31 @@ class LegalState(CreatorState):
         self.message_kind, self.error, self.notice = kind, error, notice
 
     @rx.event
-    def load_documents(self):
-        user = self._creator()
+    async def load_documents(self):
+        user = await self._creator()
         if user is None:
             return self._not_creator()
         self._tell("")
         self.busy_kind = ""
         try:
-            self._refresh(user)
+            await self._refresh(user)
         except DomainError as error:
             self._tell("", error=error.message)
         return None
 
     @rx.event
-    def save_text(self, kind: str, text: str):
-        user = self._creator()
+    async def save_text(self, kind: str, text: str):
+        user = await self._creator()
         if user is None:
             return self._not_creator()
         kind = str(kind) if kind in LEGAL_KINDS else ""
         try:
-            version = legal.add_text_version(user, kind, str(text))
+            version = await asyncio.to_thread(legal.add_text_version, user, kind, str(text))
         except DomainError as error:
             self._tell(kind, error=error.message)
             return None
         self._tell(kind, notice=f"Saved version {version}.")
-        self._refresh(user)
+        await self._refresh(user)
         return rx.set_value(legal_text_id(kind), "")
 
     @rx.event
@@ -158,7 +154,7 @@ class LegalState(CreatorState):
         self.busy_kind = kind
         self._tell(kind)
         yield  # the button shows it is working; set here, not in a separate event that could arrive after the upload
-        user = self._creator()
+        user = await self._creator()
         if user is None:
             self.busy_kind = ""
             yield self._not_creator()
@@ -171,7 +167,7 @@ class LegalState(CreatorState):
             return
         self.busy_kind = ""
         self._tell(kind, notice=f"Saved version {version}.")
-        self._refresh(user)
+        await self._refresh(user)
         yield rx.clear_selected_files(legal_upload_id(kind))
 
 

@@ -1,4 +1,10 @@
-"""Who is asking. Every portal state derives from this one and re-checks the session in each handler."""
+"""Who is asking. Every portal state derives from this one and re-checks the session in each handler.
+
+Handlers that reach the database, storage or password hashing are `async` and run that work in a thread
+(`asyncio.to_thread`): on Reflex's event loop it would stall every browser on the worker.
+"""
+
+import asyncio
 
 import reflex as rx
 
@@ -6,7 +12,6 @@ from resolution_app.domain.errors import DomainError
 from resolution_app.infra.settings import get_settings
 from resolution_app.models import User
 from resolution_app.services import accounts
-from resolution_app.services.access import is_creator
 from resolution_app.services.accounts import SESSION_COOKIE
 
 DEMO_ACCOUNTS = [
@@ -23,13 +28,13 @@ class SessionState(rx.State):
     is_creator: bool = False
     auth_error: str = ""
 
-    def _user(self) -> User | None:
+    async def _user(self) -> User | None:
         """The signed-in user, read afresh from the server-side session on every call."""
-        user = accounts.user_for_token(self.token)
-        self.signed_in = user is not None
-        self.user_name = user.name if user else ""
-        self.is_creator = bool(user and is_creator(user))
-        return user
+        viewer = await asyncio.to_thread(accounts.viewer_for_token, self.token)
+        self.signed_in = viewer is not None
+        self.user_name = viewer.user.name if viewer else ""
+        self.is_creator = bool(viewer and viewer.is_creator)
+        return viewer.user if viewer else None
 
     def _login_redirect(self) -> rx.event.EventSpec:
         return rx.redirect(f"/login?next={self.router.url.path}")
@@ -39,48 +44,48 @@ class SessionState(rx.State):
         return [list(account) for account in DEMO_ACCOUNTS] if get_settings().demo_data else []
 
     @rx.event
-    def go_home(self):
+    async def go_home(self):
         """`/`: each person's portal, or the login page."""
-        if self._user() is None:
+        if await self._user() is None:
             return rx.redirect("/login")
         return rx.redirect(self._home())
 
     def _home(self) -> str:
         return "/creator/resolutions" if self.is_creator else "/purchases"  # the reviewer portal comes next
 
-    def _start(self, signed: accounts.SignedIn):
+    async def _start(self, signed: accounts.SignedIn):
         self.token = signed.token
         self.auth_error = ""
-        self._user()
+        await self._user()
         target = self.router.url.query_parameters.get("next", "")
         if not target.startswith("/") or target.startswith("//"):
             target = self._home()
         return rx.redirect(target)
 
     @rx.event
-    def log_in(self, form: dict):
+    async def log_in(self, form: dict):
+        email, password = str(form.get("email", "")), str(form.get("password", ""))
         try:
-            signed = accounts.log_in(str(form.get("email", "")), str(form.get("password", "")))
+            signed = await asyncio.to_thread(accounts.log_in, email, password)
         except DomainError as error:
             self.auth_error = error.message
             return None
-        return self._start(signed)
+        return await self._start(signed)
 
     @rx.event
-    def sign_up(self, form: dict):
+    async def sign_up(self, form: dict):
+        name, email, password = (str(form.get(field, "")) for field in ("name", "email", "password"))
         try:
-            signed = accounts.sign_up(
-                str(form.get("name", "")), str(form.get("email", "")), str(form.get("password", ""))
-            )
+            signed = await asyncio.to_thread(accounts.sign_up, name, email, password)
         except DomainError as error:
             self.auth_error = error.message
             return None
-        return self._start(signed)
+        return await self._start(signed)
 
     @rx.event
-    def log_out(self):
+    async def log_out(self):
         if self.token:
-            accounts.log_out(self.token)
+            await asyncio.to_thread(accounts.log_out, self.token)
         self.token = ""
         self.signed_in = False
         self.user_name = ""

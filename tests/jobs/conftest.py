@@ -6,7 +6,8 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Coroutine, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -30,6 +31,12 @@ def job_queue(database, postgres_url: str) -> Iterator[str]:
         yield postgres_url
 
 
+def _run(coroutine_function: Callable[[], Coroutine]) -> None:
+    """asyncio.run in a thread of its own: the e2e tests' Playwright keeps an event loop in this one."""
+    with ThreadPoolExecutor(max_workers=1) as thread:
+        thread.submit(asyncio.run, coroutine_function()).result()
+
+
 def _jobs_ready() -> int:
     with transaction() as session:
         ready = "status = 'todo' AND (scheduled_at IS NULL OR scheduled_at <= now())"
@@ -47,7 +54,7 @@ def run_jobs_until_idle(rounds: int = 20) -> None:
                     return
         raise AssertionError(f"jobs still ready after {rounds} rounds")
 
-    asyncio.run(work())
+    _run(work)
 
 
 def defer(task_name: str, **kwargs: object) -> None:
@@ -55,7 +62,7 @@ def defer(task_name: str, **kwargs: object) -> None:
         async with queue.open_async():
             await queue.configure_task(task_name).defer_async(**kwargs)
 
-    asyncio.run(send())
+    _run(send)
 
 
 def expiry_events(case_id: int) -> int:

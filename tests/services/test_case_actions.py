@@ -8,7 +8,7 @@ from resolution_app.domain.enums import CaseStatus, Party, PaymentMethod, Paymen
 from resolution_app.domain.errors import ActionNotAllowed, Conflict, Forbidden, InvalidInput, NotFound
 from resolution_app.infra.db import transaction
 from resolution_app.models import Appeal, Attachment, BalanceCredit, Case, CaseEvent, Message, Refund
-from resolution_app.services import case_actions, case_views, claims, deadlines, files
+from resolution_app.services import case_actions, case_views, claims, files
 from tests.services.factories import DESCRIPTION, pdf, png
 
 B, C, R = Party.BUYER, Party.CREATOR, Party.REVIEWER
@@ -192,15 +192,6 @@ def test_creator_silence_escalates_to_platform_review(world, store, frozen_clock
     assert case.status == CaseStatus.UNDER_PLATFORM_REVIEW
     with transaction() as session:
         assert session.exec(select(func.count()).where(Refund.case_id == case_id)).one() == 0
-
-
-def test_sweep_moves_every_due_case_once(world, store, frozen_clock):
-    case_id = _open(world)
-    frozen_clock.advance(timedelta(days=8))
-    moved = deadlines.sweep()
-    assert moved >= 1
-    assert world.case(case_id).status == CaseStatus.UNDER_PLATFORM_REVIEW
-    assert deadlines.sweep() == 0  # nothing left to move
 
 
 def test_signed_link_serves_the_file_and_expires(world, store, frozen_clock):

@@ -71,8 +71,13 @@ def test_table_filters_sorts_and_pages_in_the_database(world, frozen_clock):
     assert amounts == sorted(amounts)
 
     page_two = creator_cases.list_cases(world.creator, CaseFilter(), page=2, page_size=4)
-    assert (page_two.page, page_two.pages, len(page_two.rows)) == (2, 2, 2)
-    assert creator_cases.list_cases(world.creator, CaseFilter(), page=99, page_size=4).page == 2
+    assert (page_two.page, page_two.pages, page_two.total, len(page_two.rows)) == (2, 2, 6, 2)
+    past_the_end = creator_cases.list_cases(world.creator, CaseFilter(), page=99, page_size=4)
+    assert (past_the_end.page, past_the_end.total, past_the_end.rows) == (2, 6, page_two.rows)
+    full_first = creator_cases.list_cases(world.creator, CaseFilter(), page=1, page_size=3)  # the count is asked
+    assert (full_first.pages, full_first.total, len(full_first.rows)) == (2, 6, 3)
+    exactly_one_page = creator_cases.list_cases(world.creator, CaseFilter(), page=2, page_size=3)
+    assert (exactly_one_page.page, exactly_one_page.total, len(exactly_one_page.rows)) == (2, 6, 3)
 
 
 def test_date_range_follows_the_viewers_time_zone(world, frozen_clock):
@@ -105,11 +110,11 @@ def test_strangers_and_buyers_see_no_cases(world):
 
 
 def test_columns_are_remembered_per_user(world):
-    assert creator_cases.visible_columns(world.creator) == list(creator_cases.COLUMNS)
+    assert creator_cases.table_view(world.creator, CaseFilter()).columns == list(creator_cases.COLUMNS)
     saved = creator_cases.save_columns(world.creator, ["due", "reason", "amount", "made_up"])
     assert saved == ["reason", "amount", "due"]
-    assert creator_cases.visible_columns(world.creator) == ["reason", "amount", "due"]
-    assert creator_cases.visible_columns(world.buyer) == list(creator_cases.COLUMNS)
+    assert creator_cases.table_view(world.creator, CaseFilter()).columns == ["reason", "amount", "due"]
+    assert creator_cases.table_view(world.buyer, CaseFilter()).columns == list(creator_cases.COLUMNS)
     with pytest.raises(InvalidInput):
         creator_cases.save_columns(world.creator, [])
 
