@@ -13,6 +13,10 @@ config = rx.Config(
     api_url=settings.public_api_url,
     cors_allowed_origins=settings.origins,
     show_built_with_reflex=False,
+    # One backend process keeps tab states in memory (expired like any other); writing each state to disk after
+    # every event cost ~5% of a page load and kept nothing a reconnecting tab doesn't rebuild. Several workers
+    # share states through Redis instead (REFLEX_REDIS_URL).
+    state_manager_mode="memory",
     plugins=[rx.plugins.RadixThemesPlugin(theme=rx.theme(accent_color="indigo", radius="medium"))],
     disable_plugins=[rx.plugins.SitemapPlugin],
 )

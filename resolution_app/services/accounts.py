@@ -3,8 +3,10 @@
 import hashlib
 import re
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TypeVar
 
 from sqlalchemy import exists, update
 from sqlalchemy.exc import IntegrityError
@@ -23,6 +25,7 @@ SESSION_COOKIE = "rc_session"  # the browser's cookie holding the session token 
 WRONG_CREDENTIALS = "Wrong email or password."
 FREE_FAILURES = 5  # then each failure doubles the wait
 MAX_LOCK = timedelta(minutes=15)
+T = TypeVar("T")
 TOUCH_EVERY = timedelta(minutes=1)  # don't write last_seen_at on every request
 
 
@@ -172,6 +175,12 @@ def viewer_for_token(token: str) -> Viewer | None:
     """The signed-in user with their portals, or None when the token is unknown, revoked, idle too long or too old."""
     with read() as session:
         return _signed_in(session, token)
+
+
+def as_signed_in(token: str, use_case: Callable[..., T], *args: object) -> tuple[Viewer | None, T | None]:
+    """Who is asking, and `use_case(user, *args)` run as them (it authorizes): a page load's one trip to a thread."""
+    viewer = viewer_for_token(token)
+    return viewer, (use_case(viewer.user, *args) if viewer else None)
 
 
 def user_for_token(token: str) -> User | None:

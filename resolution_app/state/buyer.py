@@ -21,10 +21,10 @@ class PurchasesState(SessionState):
 
     @rx.event
     async def load_purchases(self):
-        user = await self._user()
+        user, found = await self._as_user(purchases.list_purchases)
         if user is None:
             return self._login_redirect()
-        self.purchases = await asyncio.to_thread(purchases.list_purchases, user)
+        self.purchases = found
 
 
 class ClaimState(SessionState):
@@ -87,10 +87,10 @@ class BuyerCasesState(SessionState):
 
     @rx.event
     async def load_cases(self):
-        user = await self._user()
+        user, found = await self._as_user(case_views.buyer_cases)
         if user is None:
             return self._login_redirect()
-        self.cases = await asyncio.to_thread(case_views.buyer_cases, user)
+        self.cases = found
 
 
 class BuyerCaseState(CasePageState, SessionState):

@@ -21,13 +21,12 @@ class CreatorState(SessionState):
 
     open_resolutions: int = 0
 
-    async def _creator(self, *, badge: bool = True) -> User | None:
-        """The signed-in creator (refreshing the badge, unless the page's own load brings it), or None."""
-        user = await self._user()
+    async def _creator(self) -> User | None:
+        """The signed-in creator, with the badge brought up to date; None for anyone else."""
+        user, count = await self._as_user(creator_cases.open_resolutions_count)
         if user is None or not self.is_creator:
             return None
-        if badge:
-            self.open_resolutions = await asyncio.to_thread(creator_cases.open_resolutions_count, user)
+        self.open_resolutions = count
         return user
 
     def _not_creator(self):
@@ -102,16 +101,15 @@ class CreatorTableState(CreatorState):
     def export_url(self) -> str:
         return f"/api/creator/cases.csv?{urlencode({k: v for k, v in self._query().items() if v})}"
 
-    async def _reload(self, user: User | None = None):
-        user = user or await self._creator(badge=False)
-        if user is None:
-            return self._not_creator()
+    async def _reload(self):
         try:
             query = creator_cases.filter_from_query(self._query())
-            view = await asyncio.to_thread(creator_cases.table_view, user, query, self.page)
         except DomainError as error:
             self.error = error.message
             return None
+        user, view = await self._as_user(creator_cases.table_view, query, self.page)
+        if user is None or not self.is_creator:
+            return self._not_creator()
         self.error = ""
         cases = view.cases
         self.rows, self.total, self.page, self.pages = cases.rows, cases.total, cases.page, cases.pages
@@ -120,9 +118,6 @@ class CreatorTableState(CreatorState):
 
     @rx.event
     async def load_table(self):
-        user = await self._creator(badge=False)
-        if user is None:
-            return self._not_creator()
         requested = self.router.url.query_parameters.get("status", "")
         self.status = requested if requested in {c[0] for c in self.status_choices} else ""
         self.page = 1
@@ -130,7 +125,7 @@ class CreatorTableState(CreatorState):
             return rx.call_script(
                 "Intl.DateTimeFormat().resolvedOptions().timeZone", callback=CreatorTableState.set_zone
             )
-        return await self._reload(user)
+        return await self._reload()
 
     @rx.event
     async def set_zone(self, zone: str):

@@ -5,6 +5,8 @@ Handlers that reach the database, storage or password hashing are `async` and ru
 """
 
 import asyncio
+from collections.abc import Callable
+from typing import TypeVar
 
 import reflex as rx
 
@@ -14,6 +16,7 @@ from resolution_app.models import User
 from resolution_app.services import accounts
 from resolution_app.services.accounts import SESSION_COOKIE
 
+T = TypeVar("T")
 DEMO_ACCOUNTS = [
     ("Buyer", "buyer@example.com"),
     ("Creator", "creator@example.com"),
@@ -30,10 +33,19 @@ class SessionState(rx.State):
 
     async def _user(self) -> User | None:
         """The signed-in user, read afresh from the server-side session on every call."""
-        viewer = await asyncio.to_thread(accounts.viewer_for_token, self.token)
-        self.signed_in = viewer is not None
-        self.user_name = viewer.user.name if viewer else ""
-        self.is_creator = bool(viewer and viewer.is_creator)
+        return self._show(await asyncio.to_thread(accounts.viewer_for_token, self.token))
+
+    async def _as_user(self, use_case: Callable[..., T], *args: object) -> tuple[User | None, T | None]:
+        """The signed-in user and what `use_case(user, *args)` returns, in one trip to a thread (page loads)."""
+        viewer, result = await asyncio.to_thread(accounts.as_signed_in, self.token, use_case, *args)
+        return self._show(viewer), result
+
+    def _show(self, viewer: accounts.Viewer | None) -> User | None:
+        signed_in, name = viewer is not None, viewer.user.name if viewer else ""
+        is_creator = bool(viewer and viewer.is_creator)
+        # Only what changed: each assignment would go to the browser again, on every event.
+        if (self.signed_in, self.user_name, self.is_creator) != (signed_in, name, is_creator):
+            self.signed_in, self.user_name, self.is_creator = signed_in, name, is_creator
         return viewer.user if viewer else None
 
     def _login_redirect(self) -> rx.event.EventSpec:
