@@ -7,7 +7,7 @@ export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 export REFLEX_USE_NPM := 1
 export UV_LINK_MODE := copy
 
-.PHONY: run test lint bench clean
+.PHONY: run worker test lint bench bench-event-loop clean
 
 $(UV):
 	python3 -m venv .tools
@@ -27,6 +27,9 @@ $(VENV)/.installed-test: pyproject.toml uv.lock | $(UV)
 run: $(VENV)/.installed
 	python scripts/run_local.py
 
+worker: $(VENV)/.installed  # a dedicated job worker, for deployments whose app processes run none (JOB_WORKER_IN_APP=0)
+	python -m resolution_app.jobs.worker
+
 test: $(VENV)/.installed-test /usr/bin/chromium
 	ruff check .
 	pytest
@@ -37,6 +40,9 @@ lint: $(VENV)/.installed-test
 
 bench: $(VENV)/.installed-test
 	python bench/creator_table.py
+
+bench-event-loop: $(VENV)/.installed-test  # against `make run`'s server: start it first
+	python bench/event_loop.py
 
 clean:
 	rm -rf .venv .tools .web data

@@ -1,7 +1,7 @@
 """How fast the creator's Resolution center table and CSV export are on a big platform. Prints figures; not a test.
 
-    python bench/creator_table.py           # PostgreSQL at BENCH_DATABASE_URL (default .../rc_bench), emptied first
-    python bench/creator_table.py --sqlite  # a SQLite file in a temporary folder
+    python bench/creator_table.py                                   # a local PostgreSQL in a temporary folder
+    BENCH_DATABASE_URL=postgresql://... python bench/creator_table.py  # that database, created or emptied first
 
 One business gets 100,000 cases, the platform 1,000,000 in all. Every figure is the median of a few runs: the
 service's time beside a hand-written SQL query that returns the same rows from the same database, so the overhead
@@ -16,11 +16,11 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from datetime import time as day_time
-from itertools import chain, combinations, islice
+from itertools import chain, combinations
 from pathlib import Path
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
@@ -30,7 +30,6 @@ from alembic import command
 from alembic.config import Config
 from psycopg import sql
 from sqlalchemy import Connection, Engine, Result, bindparam, make_url, text
-from sqlmodel import SQLModel
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # `python bench/creator_table.py` from the repo root
 
@@ -44,12 +43,12 @@ from resolution_app.domain.enums import (  # noqa: E402
 )
 from resolution_app.infra import db, migrate  # noqa: E402
 from resolution_app.infra.db import transaction  # noqa: E402
+from resolution_app.infra.local_postgres import FAST_UNSAFE_OPTIONS, running_postgres  # noqa: E402
 from resolution_app.models import User  # noqa: E402
 from resolution_app.models.base import UTCDateTime  # noqa: E402
 from resolution_app.services.creator_cases import PAGE_SIZE, SORTS, CaseFilter, list_cases  # noqa: E402
 from resolution_app.services.exports import export_cases_csv  # noqa: E402
 
-DEFAULT_URL = "postgresql://postgres@127.0.0.1:5432/rc_bench"
 NOW = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
 SPAN = timedelta(days=730)  # cases opened over the last two years, in id order
 OTHER_BUSINESS_CASES = 1000
@@ -111,8 +110,8 @@ class Scale:
 # --- The database ----------------------------------------------------------------------------------------------------
 
 
-def fresh_postgres(url: str) -> str:
-    """Create the database if it is missing and empty it; returns its SQLAlchemy URL."""
+def fresh_postgres(url: str) -> None:
+    """Create the database if it is missing and empty it."""
     target = make_url(url)
     admin = target.set(database="postgres").render_as_string(hide_password=False)
     with psycopg.connect(admin, autocommit=True) as connection:
@@ -121,7 +120,6 @@ def fresh_postgres(url: str) -> str:
     with psycopg.connect(url, autocommit=True) as connection:
         connection.execute("DROP SCHEMA public CASCADE")
         connection.execute("CREATE SCHEMA public")
-    return url.replace("postgresql://", "postgresql+psycopg://", 1)
 
 
 def migrate_to(engine: Engine, revision: str) -> None:
@@ -135,28 +133,23 @@ def migrate_to(engine: Engine, revision: str) -> None:
 
 
 def load(engine: Engine, table: str, rows: Iterator[dict[str, Any]]) -> int:
-    """Bulk-insert rows whose ids are given: COPY on PostgreSQL, executemany in big batches on SQLite.
+    """Bulk-insert rows whose ids are given, with COPY.
 
     Like a restore, the table's indexes are built after the load rather than kept up row by row, and foreign keys are
     not checked: the generators keep them consistent.
     """
     first = next(rows)  # its keys name the columns
     with _indexes_built_after(engine, table):
-        if engine.dialect.name == "postgresql":
-            return _copy(engine, table, list(first), chain([first], rows))
-        return _insert_many(engine, table, list(first), chain([first], rows))
+        return _copy(engine, table, list(first), chain([first], rows))
 
 
 @contextmanager
 def _indexes_built_after(engine: Engine, table: str) -> Iterator[None]:
     """Drop the table's plain indexes (not those of primary keys and unique constraints), recreate them after."""
-    if engine.dialect.name == "postgresql":
-        query = (
-            "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema() AND tablename = :table"
-            " AND indexname NOT IN (SELECT conname FROM pg_constraint)"
-        )
-    else:
-        query = "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = :table AND sql IS NOT NULL"
+    query = (
+        "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema() AND tablename = :table"
+        " AND indexname NOT IN (SELECT conname FROM pg_constraint)"
+    )
     with engine.begin() as connection:
         indexes = connection.execute(text(query), {"table": table}).all()
         for name, _ in indexes:
@@ -183,26 +176,6 @@ def _copy(engine: Engine, table: str, columns: list[str], rows: Iterable[dict[st
                     copy.write_row(tuple(row.values()))
             cursor.execute(sequence_sql)
         return count
-
-
-def _insert_many(engine: Engine, table: str, columns: list[str], rows: Iterable[dict[str, Any]]) -> int:
-    # Each column's own conversion, as the ORM applies it: SQLite keeps datetimes as text in SQLAlchemy's format.
-    converters = [SQLModel.metadata.tables[table].c[c].type.bind_processor(engine.dialect) for c in columns]
-    insert = f'INSERT INTO "{table}" ({", ".join(columns)}) VALUES ({", ".join("?" for _ in columns)})'
-    raw = engine.raw_connection()  # in autocommit mode (infra/db.py issues BEGIN itself), so the pragma applies
-    try:
-        connection, count = raw.driver_connection, 0
-        connection.execute("PRAGMA foreign_keys = OFF")
-        connection.execute("BEGIN")
-        while batch := list(islice(rows, 50_000)):
-            values = ([f(v) if f else v for f, v in zip(converters, row.values(), strict=True)] for row in batch)
-            connection.executemany(insert, values)
-            count += len(batch)
-        connection.execute("COMMIT")
-        connection.execute("PRAGMA foreign_keys = ON")
-        return count
-    finally:
-        raw.close()
 
 
 # --- The data --------------------------------------------------------------------------------------------------------
@@ -354,13 +327,9 @@ def fill(engine: Engine, scale: Scale) -> None:
 
 
 def refresh_statistics(engine: Engine) -> None:
-    """Statistics (and on PostgreSQL the visibility map) as autovacuum would leave them soon after such a load."""
-    if engine.dialect.name == "postgresql":
-        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-            connection.exec_driver_sql("VACUUM ANALYZE")
-    else:
-        with engine.begin() as connection:
-            connection.exec_driver_sql("ANALYZE")
+    """Statistics and the visibility map as autovacuum would leave them soon after such a load."""
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        connection.exec_driver_sql("VACUUM ANALYZE")
 
 
 # --- The same questions, asked by hand -------------------------------------------------------------------------------
@@ -397,7 +366,7 @@ def plain_order(f: CaseFilter) -> str:
 
 
 def run_sql(connection: Connection, statement: str, values: dict[str, Any]) -> Result:
-    # Datetimes go through the app's column type, as the ORM's do: SQLite keeps them as text in its own format.
+    # Datetimes go through the app's column type, as the ORM's do.
     typed = [bindparam(name, type_=UTCDateTime()) for name, value in values.items() if isinstance(value, datetime)]
     return connection.execute(text(statement).bindparams(*typed), values)
 
@@ -495,14 +464,11 @@ def print_export(engine: Engine, owner: User, scale: Scale, runs: int) -> None:
 
 def server_version(engine: Engine) -> str:
     with engine.connect() as connection:
-        if engine.dialect.name == "postgresql":
-            return "PostgreSQL " + connection.exec_driver_sql("SHOW server_version").scalar_one().split()[0]
-        return "SQLite " + connection.exec_driver_sql("SELECT sqlite_version()").scalar_one()
+        return "PostgreSQL " + connection.exec_driver_sql("SHOW server_version").scalar_one().split()[0]
 
 
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--sqlite", action="store_true", help="a SQLite file instead of PostgreSQL")
     parser.add_argument("--runs", type=int, default=3, help="runs per figure; the median is shown")
     parser.add_argument("--total", type=int, default=1_000_000, help="cases on the platform")
     parser.add_argument("--big", type=int, default=100_000, help="cases of the measured business")
@@ -513,12 +479,13 @@ def parse_args() -> argparse.Namespace:
 def main() -> None:
     args = parse_args()
     started = time.perf_counter()
-    with tempfile.TemporaryDirectory(prefix="rc-bench-") as folder:
-        if args.sqlite:
-            url = f"sqlite:///{Path(folder) / 'bench.db'}"
+    with tempfile.TemporaryDirectory(prefix="rc-bench-") as folder, ExitStack() as stack:
+        url = os.environ.get("BENCH_DATABASE_URL")
+        if url:
+            fresh_postgres(url)
         else:
-            url = fresh_postgres(os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL))
-        engine = db.make_engine(url)
+            url = stack.enter_context(running_postgres(Path(folder) / "postgres", options=FAST_UNSAFE_OPTIONS))
+        engine = db.make_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
         migrate_to(engine, args.revision)
         db.use_engine(engine)
         scale = Scale(total=args.total, big=args.big)

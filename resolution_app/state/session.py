@@ -33,14 +33,14 @@ class SessionState(rx.State):
 
     async def _user(self) -> User | None:
         """The signed-in user, read afresh from the server-side session on every call."""
-        return self._show(await asyncio.to_thread(accounts.viewer_for_token, self.token))
+        return self._take_viewer(await asyncio.to_thread(accounts.viewer_for_token, self.token))
 
     async def _as_user(self, use_case: Callable[..., T], *args: object) -> tuple[User | None, T | None]:
         """The signed-in user and what `use_case(user, *args)` returns, in one trip to a thread (page loads)."""
         viewer, result = await asyncio.to_thread(accounts.as_signed_in, self.token, use_case, *args)
-        return self._show(viewer), result
+        return self._take_viewer(viewer), result
 
-    def _show(self, viewer: accounts.Viewer | None) -> User | None:
+    def _take_viewer(self, viewer: accounts.Viewer | None) -> User | None:
         signed_in, name = viewer is not None, viewer.user.name if viewer else ""
         is_creator = bool(viewer and viewer.is_creator)
         # Only what changed: each assignment would go to the browser again, on every event.
