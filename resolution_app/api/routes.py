@@ -1,5 +1,11 @@
-"""HTTP routes beside the Reflex app: signed file downloads, the creator's CSV export and health."""
+"""HTTP routes beside the Reflex app: signed file downloads, the creator's CSV export and health.
 
+They share Reflex's event loop: database and storage work runs in threads (`asyncio.to_thread`, or Starlette's
+thread pool for a plain `def` route and for a streamed body's synchronous chunks).
+"""
+
+import asyncio
+from collections.abc import Callable
 from urllib.parse import quote
 
 from starlette.applications import Starlette
@@ -13,9 +19,12 @@ from resolution_app.services import access, accounts, creator_cases, exports, fi
 UNFILTERED_KEYS = ("sort", "descending", "time_zone")  # what `all=1` keeps: the whole set, in the table's order
 
 
+HEALTH_TIMEOUT_SECONDS = 2.0  # a dependency that hangs makes the app unhealthy now, not after the client gives up
+
+
 async def download_file(request: Request) -> Response:
     try:
-        download = files.open_download(request.path_params["token"])
+        download = await asyncio.to_thread(files.open_download, request.path_params["token"])
     except NotFound as error:
         return PlainTextResponse(error.message, status_code=404)
     headers = {
@@ -54,8 +63,20 @@ def export_cases(request: Request) -> Response:
 
 
 async def health_check(_: Request) -> Response:
-    problems = health.problems()
+    outcomes = await asyncio.gather(*(_answers(name, check) for name, check in health.CHECKS.items()))
+    problems = [problem for problem in outcomes if problem]
     return JSONResponse({"ok": not problems, "problems": problems}, status_code=503 if problems else 200)
+
+
+async def _answers(name: str, check: Callable[[], None]) -> str:
+    """ "" when the dependency answered in time, else what went wrong (a hung check's thread finishes on its own)."""
+    try:
+        await asyncio.wait_for(asyncio.to_thread(check), HEALTH_TIMEOUT_SECONDS)
+    except TimeoutError:
+        return f"{name}: no answer within {HEALTH_TIMEOUT_SECONDS:g} s"
+    except Exception as error:  # noqa: BLE001 - health reports any failure
+        return f"{name}: {type(error).__name__}"
+    return ""
 
 
 api = Starlette(

@@ -305,9 +305,10 @@ def s3_client(
         signature_version="s3v4",
         # Path-style URLs work with every S3-compatible server; virtual hosts need DNS set up for each bucket.
         s3={"addressing_style": "path"},
-        retries={"max_attempts": 3, "mode": "standard"},
-        connect_timeout=5,
-        read_timeout=60,
+        # A store that stops answering is reported within seconds, not minutes: two tries, each bounded.
+        retries={"max_attempts": 2, "mode": "standard"},
+        connect_timeout=3,
+        read_timeout=20,
         # Checksums only where S3 demands them: several S3-compatible servers reject the newer default trailers.
         request_checksum_calculation="when_required",
         response_checksum_validation="when_required",

@@ -4,6 +4,7 @@ A case's evidence is stored a submission at a time and linked to its case; short
 a business's legal documents too.
 """
 
+import logging
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -19,7 +20,7 @@ from resolution_app.infra.clock import clock
 from resolution_app.infra.db import transaction
 from resolution_app.infra.evidence import AcceptedFile, IncomingFile, discard, store_files
 from resolution_app.infra.settings import get_settings
-from resolution_app.infra.storage import EvidenceStore, make_store
+from resolution_app.infra.storage import EvidenceStore, KeyNotFound, make_store
 from resolution_app.models import Attachment, Case, LegalDocument, User
 
 _override: list[EvidenceStore] = []
@@ -98,7 +99,9 @@ class Download:
 ATTACHMENT_LINK = "attachment"
 LEGAL_LINK = "legal"
 BAD_LINK = "This link has expired or is not valid."
+log = logging.getLogger(__name__)
 FILE_NOT_FOUND = "File not found."
+FILE_MISSING = "This file can't be found in storage any more. The platform has been told."
 
 
 def signed_link(attachment_id: int) -> str:
@@ -140,7 +143,7 @@ def _attachment_download(attachment_id: int) -> Download:
         display_name=attachment.display_name,
         content_type=attachment.content_type,
         size=attachment.size,
-        chunks=get_store().open(attachment.storage_key),
+        chunks=_stored(attachment.storage_key),
     )
 
 
@@ -152,10 +155,19 @@ def _legal_download(document_id: int) -> Download:
         raise NotFound(FILE_NOT_FOUND)
     name = document.display_name or f"{document.kind}-v{document.version}.txt"
     if document.storage_key:
-        chunks = get_store().open(document.storage_key)
+        chunks = _stored(document.storage_key)
         return Download(display_name=name, content_type=document.content_type, size=None, chunks=chunks)
     body = (document.body_text or "").encode()
     return Download(display_name=name, content_type="text/plain", size=len(body), chunks=iter([body]))
+
+
+def _stored(key: str) -> Iterator[bytes]:
+    """The stored object's bytes. One that is gone (lost by the store, removed by hand) is "not found", and logged."""
+    try:
+        return get_store().open(key)
+    except KeyNotFound:
+        log.error("Stored object %s is missing from %r", key, get_store())
+        raise NotFound(FILE_MISSING) from None
 
 
 _OPENERS: dict[str, Callable[[int], Download]] = {
