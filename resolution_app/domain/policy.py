@@ -49,6 +49,13 @@ class Policy:
     never_eligible_methods: frozenset[PaymentMethod] = field(default_factory=lambda: frozenset({PaymentMethod.CRYPTO}))
     # Upper bound for an auto-refund threshold, in major units of any currency.
     auto_refund_max_major: int = 10_000
+    # Failed log-ins: free tries, then each failure doubles the wait (2 s, 4 s, 8 s …) up to the cap. One address
+    # guessing one account is slowed soon; an address trying many accounts a little later; the owner's own address
+    # is never slowed by someone else's guesses. Counts are forgotten after a quiet day.
+    login_free_failures_per_account_and_address: int = 5
+    login_free_failures_per_address: int = 20
+    login_max_wait: timedelta = timedelta(minutes=15)
+    login_failures_forgotten_after: timedelta = timedelta(days=1)
 
 
 DEFAULT_POLICY = Policy()

@@ -1,6 +1,8 @@
 """One settings object, read from environment variables and validated at start-up."""
 
+import os
 import secrets
+from contextlib import suppress
 from functools import lru_cache
 from pathlib import Path
 
@@ -61,10 +63,11 @@ class Settings(BaseSettings):
         if self.secret_key:
             return self.secret_key
         path = self.data_dir / "secret_key"
-        if not path.exists():
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(secrets.token_urlsafe(48))
-            path.chmod(0o600)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with suppress(FileExistsError):  # made private from its first byte; made once, even by two processes
+            descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(descriptor, "w") as secret_file:
+                secret_file.write(secrets.token_urlsafe(48))
         return path.read_text().strip()
 
 

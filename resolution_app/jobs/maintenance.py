@@ -1,9 +1,10 @@
-"""Keeping the queue itself healthy: jobs of dead workers retried, old finished jobs removed."""
+"""Housekeeping: jobs of dead workers retried, old finished jobs removed, stale sessions and log-in counts forgotten."""
 
 from procrastinate.exceptions import UniqueViolation
 from procrastinate.jobs import Status
 
 from resolution_app.infra.job_queue import queue
+from resolution_app.services import accounts
 
 # A worker sends a heartbeat every 10 s (procrastinate's default); one silent for this long has died.
 DEAD_WORKER_SECONDS = 30
@@ -28,3 +29,9 @@ async def retry_stalled_jobs(timestamp: int) -> int:
 async def remove_old_jobs(timestamp: int) -> None:
     """Finished jobs are kept a week for inspection; failed ones stay until someone looks at them."""
     await queue.job_manager.delete_old_jobs(nb_hours=KEEP_FINISHED_HOURS)
+
+
+@queue.periodic(cron="37 * * * *")
+@queue.task(name="purge_stale_sign_ins", queueing_lock="purge_stale_sign_ins")
+def purge_stale_sign_ins(timestamp: int) -> int:
+    return accounts.purge_stale()

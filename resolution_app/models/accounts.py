@@ -32,11 +32,11 @@ class UserSession(SQLModel, table=True):
 
 
 class LoginThrottle(SQLModel, table=True):
-    """Failed sign-ins per email (known or not), so guessing slows down."""
+    """Failed log-ins counted per account and address, and per address (domain/login_throttle.py)."""
 
     __tablename__ = "login_throttle"
 
-    email: str = Field(sa_type=String(254), primary_key=True)
+    scope: str = Field(sa_type=String(20), primary_key=True)
+    key: str = Field(sa_type=String(400), primary_key=True)
     failures: int = 0
-    last_failure_at: datetime = Field(sa_type=UTCDateTime)
-    locked_until: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    last_failure_at: datetime = Field(sa_type=UTCDateTime, index=True)

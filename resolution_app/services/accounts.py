@@ -1,6 +1,7 @@
 """Sign up, log in, log out, and who is asking."""
 
 import hashlib
+import math
 import re
 import secrets
 from collections.abc import Callable
@@ -8,23 +9,25 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TypeVar
 
-from sqlalchemy import exists, update
+from sqlalchemy import delete, exists, func, tuple_, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from resolution_app.domain.errors import DomainError, InvalidInput
+from resolution_app.domain.login_throttle import Throttle, locked_until, throttles_for
+from resolution_app.domain.policy import DEFAULT_POLICY
 from resolution_app.infra.clock import clock
 from resolution_app.infra.db import read, transaction
 from resolution_app.infra.passwords import hash_password, verify_password
 from resolution_app.infra.settings import get_settings
 from resolution_app.models import BusinessMember, LoginThrottle, User, UserSession
 
-EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+EMAIL_PATTERN = re.compile(r"^[^@\s\x00-\x1f\x7f]+@[^@\s\x00-\x1f\x7f]+\.[^@\s\x00-\x1f\x7f]+$")
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
 MIN_PASSWORD_CHARS = 10
 SESSION_COOKIE = "rc_session"  # the browser's cookie holding the session token (pages and API routes alike)
 WRONG_CREDENTIALS = "Wrong email or password."
-FREE_FAILURES = 5  # then each failure doubles the wait
-MAX_LOCK = timedelta(minutes=15)
 T = TypeVar("T")
 TOUCH_EVERY = timedelta(minutes=1)  # don't write last_seen_at on every request
 
@@ -108,30 +111,66 @@ def sign_up(name: str, email: str, password: str) -> SignedIn:
         raise InvalidInput("An account with this email already exists. Log in instead.") from None
 
 
-def _lock_for(failures: int) -> timedelta:
-    if failures < FREE_FAILURES:
-        return timedelta(0)
-    return min(timedelta(seconds=2 ** (failures - FREE_FAILURES + 1)), MAX_LOCK)
+def _wait_message(throttles: list[Throttle], rows: list[LoginThrottle], now: datetime) -> str | None:
+    counted = {(row.scope, row.key): row for row in rows}
+    waits = []
+    for throttle in throttles:
+        row = counted.get((throttle.scope, throttle.key))
+        until = row and locked_until(throttle.scope, row.failures, row.last_failure_at)
+        if until and until > now:
+            waits.append(until - now)
+    if not waits:
+        return None
+    seconds = math.ceil(max(waits).total_seconds())
+    return f"Too many failed attempts. Try again in {seconds} second{'' if seconds == 1 else 's'}."
 
 
-def log_in(email: str, password: str) -> SignedIn:
-    email, now = normalize_email(email), clock.now()
+def _count_failures(throttles: list[Throttle], now: datetime) -> None:
+    """One upsert per scope: parallel failures each count, and a first failure never races another."""
+    table = LoginThrottle.__table__
     with transaction() as session:
-        throttle = session.get(LoginThrottle, email)
-        if throttle and throttle.locked_until and throttle.locked_until > now:
-            seconds = int((throttle.locked_until - now).total_seconds()) + 1
-            raise TooManyAttempts(f"Too many failed attempts. Try again in {seconds} seconds.")
+        for throttle in throttles:
+            insert = pg_insert(table).values(scope=throttle.scope, key=throttle.key, failures=1, last_failure_at=now)
+            latest = func.greatest(table.c.last_failure_at, insert.excluded.last_failure_at)
+            session.execute(
+                insert.on_conflict_do_update(
+                    index_elements=[table.c.scope, table.c.key],
+                    set_={"failures": table.c.failures + 1, "last_failure_at": latest},
+                )
+            )
+
+
+def purge_stale(now: datetime | None = None) -> int:
+    """Forget sessions past their absolute expiry and failure counts after a quiet day; returns rows removed."""
+    now = now or clock.now()
+    quiet_since = now - DEFAULT_POLICY.login_failures_forgotten_after
+    with transaction() as session:
+        sessions = session.execute(delete(UserSession).where(UserSession.expires_at <= now)).rowcount
+        throttles = session.execute(delete(LoginThrottle).where(LoginThrottle.last_failure_at < quiet_since)).rowcount
+    return sessions + throttles
+
+
+def log_in(email: str, password: str, address: str = "") -> SignedIn:
+    """Sign in from `address` (the client's IP). Failures are counted per account and address, and per address."""
+    # No account has a longer email or control characters in it; such text is still counted, never sent to the DB raw.
+    email, now = CONTROL_CHARACTERS.sub("", normalize_email(email))[:254], clock.now()
+    throttles = throttles_for(email, address[:45])
+    keys = [(throttle.scope, throttle.key) for throttle in throttles]
+    with read() as session:
+        rows = list(session.exec(select(LoginThrottle).where(tuple_(LoginThrottle.scope, LoginThrottle.key).in_(keys))))
         user = session.exec(select(User).where(User.email == email)).first()
-        if verify_password(password, user.password_hash if user else None) and user:
-            if throttle:
-                session.delete(throttle)
+    if wait := _wait_message(throttles, rows, now):
+        _count_failures(throttles, now)  # no password is tried, and hammering on only makes the wait longer
+        raise TooManyAttempts(wait)
+    # The hash is checked outside any transaction: it takes a tenth of a second and needs no connection.
+    if verify_password(password, user.password_hash if user else None) and user:
+        with transaction() as session:
+            pair = throttles[0]
+            session.execute(
+                delete(LoginThrottle).where(LoginThrottle.scope == pair.scope, LoginThrottle.key == pair.key)
+            )
             return SignedIn(user=user, token=_start_session(session, user, now))
-        throttle = throttle or LoginThrottle(email=email, failures=0, last_failure_at=now)
-        throttle.failures += 1
-        throttle.last_failure_at = now
-        lock = _lock_for(throttle.failures)
-        throttle.locked_until = now + lock if lock else None
-        session.add(throttle)
+    _count_failures(throttles, now)
     raise InvalidInput(WRONG_CREDENTIALS)
 
 

@@ -24,6 +24,13 @@ DEMO_ACCOUNTS = [
 ]
 
 
+def own_path(target: str) -> str | None:
+    """`next=` only ever leads within the app: a path of ours, never another site (`//host`, `/\\host`, `x:`)."""
+    if not target.startswith("/") or target.startswith("//") or "\\" in target or ":" in target.split("?")[0]:
+        return None
+    return target if all(32 < ord(char) < 127 for char in target) else None
+
+
 class SessionState(rx.State):
     token: str = rx.Cookie("", name=SESSION_COOKIE, same_site="strict", max_age=14 * 24 * 3600)
     user_name: str = ""
@@ -69,16 +76,13 @@ class SessionState(rx.State):
         self.token = signed.token
         self.auth_error = ""
         await self._user()
-        target = self.router.url.query_parameters.get("next", "")
-        if not target.startswith("/") or target.startswith("//"):
-            target = self._home()
-        return rx.redirect(target)
+        return rx.redirect(own_path(self.router.url.query_parameters.get("next", "")) or self._home())
 
     @rx.event
     async def log_in(self, form: dict):
         email, password = str(form.get("email", "")), str(form.get("password", ""))
         try:
-            signed = await asyncio.to_thread(accounts.log_in, email, password)
+            signed = await asyncio.to_thread(accounts.log_in, email, password, self.router.session.client_ip)
         except DomainError as error:
             self.auth_error = error.message
             return None

@@ -56,9 +56,12 @@ def test_repeated_failures_slow_down(database, frozen_clock):
     for _ in range(5):
         with pytest.raises(InvalidInput):
             accounts.log_in("ann@example.com", "wrong-password")
-    with pytest.raises(TooManyAttempts):
-        accounts.log_in("ann@example.com", "a-long-password")  # even the right password waits
-    frozen_clock.advance(timedelta(seconds=3))
+    with pytest.raises(TooManyAttempts, match="Try again in 2 seconds"):
+        accounts.log_in("ann@example.com", "a-long-password")  # even the right password waits (and counts)
+    frozen_clock.advance(timedelta(seconds=3))  # the wait is now 4 s: the attempt while waiting counted
+    with pytest.raises(TooManyAttempts, match="Try again in 1 second[.]"):
+        accounts.log_in("ann@example.com", "a-long-password")  # and this one makes it 8 s
+    frozen_clock.advance(timedelta(seconds=9))
     assert accounts.log_in("ann@example.com", "a-long-password").user.email == "ann@example.com"
 
 
