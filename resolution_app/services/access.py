@@ -42,12 +42,17 @@ def require_case(session: Session, user: User, case_id: int, party: Party, *, lo
     return case
 
 
-def require_case_actor(session: Session, user: User, case: Case, party: Party) -> None:
+def may_act(session: Session, user: User, case: Case, party: Party) -> bool:
     """Seeing is not always acting: a business's viewers read cases but don't answer them."""
-    if party == Party.CREATOR:
-        member = membership(session, user, case.business_id)
-        if member is None or member.role not in ACTING_ROLES:
-            raise Forbidden("Your role in this business lets you read cases, not answer them.")
+    if party != Party.CREATOR:
+        return True
+    member = membership(session, user, case.business_id)
+    return member is not None and member.role in ACTING_ROLES
+
+
+def require_case_actor(session: Session, user: User, case: Case, party: Party) -> None:
+    if not may_act(session, user, case, party):
+        raise Forbidden("Your role in this business lets you read cases, not answer them.")
 
 
 def require_business_member(session: Session, user: User, business_id: int, *, acting: bool = False) -> None:

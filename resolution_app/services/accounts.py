@@ -17,14 +17,14 @@ from sqlmodel import Session, select
 from resolution_app.domain.errors import DomainError, InvalidInput
 from resolution_app.domain.login_throttle import Throttle, locked_until, throttles_for
 from resolution_app.domain.policy import DEFAULT_POLICY
+from resolution_app.domain.text import CONTROL_CHARACTERS, has_control_characters
 from resolution_app.infra.clock import clock
 from resolution_app.infra.db import read, transaction
 from resolution_app.infra.passwords import hash_password, verify_password
 from resolution_app.infra.settings import get_settings
 from resolution_app.models import BusinessMember, LoginThrottle, User, UserSession
 
-EMAIL_PATTERN = re.compile(r"^[^@\s\x00-\x1f\x7f]+@[^@\s\x00-\x1f\x7f]+\.[^@\s\x00-\x1f\x7f]+$")
-CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
+EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 MIN_PASSWORD_CHARS = 10
 SESSION_COOKIE = "rc_session"  # the browser's cookie holding the session token (pages and API routes alike)
 WRONG_CREDENTIALS = "Wrong email or password."
@@ -78,7 +78,7 @@ def create_user(session: Session, name: str, email: str, password: str, *, is_re
     name, email = name.strip(), normalize_email(email)
     if not name or len(name) > 120:
         raise InvalidInput("Enter your name (at most 120 characters).")
-    if not EMAIL_PATTERN.match(email) or len(email) > 254:
+    if not EMAIL_PATTERN.match(email) or len(email) > 254 or has_control_characters(email):
         raise InvalidInput("Enter a valid email address.")
     if len(password) < MIN_PASSWORD_CHARS:
         raise InvalidInput(f"Choose a password of at least {MIN_PASSWORD_CHARS} characters.")

@@ -21,7 +21,7 @@ from resolution_app.infra.clock import clock
 from resolution_app.infra.db import read
 from resolution_app.models import Attachment, Business, Case, CaseEvent, Message, Payment, Product, User
 from resolution_app.services import files
-from resolution_app.services.access import require_case
+from resolution_app.services.access import may_act, require_case
 from resolution_app.services.transitions import case_state
 
 PARTY_NAMES = {Party.BUYER: "Buyer", Party.CREATOR: "Creator", Party.REVIEWER: "Platform", Party.SYSTEM: "Platform"}
@@ -140,7 +140,8 @@ def case_detail(user: User, case_id: int, party: Party) -> CaseDetail:
         _, product, business, buyer = session.exec(_case_rows().where(Case.id == case.id)).one()
         payment = session.get(Payment, case.payment_id)
         state = case_state(case)
-        actions = [a.value for a in lifecycle.allowed_actions(state, party, now)]
+        acting = may_act(session, user, case, party)  # a viewer is offered no button the service would refuse
+        actions = [a.value for a in lifecycle.allowed_actions(state, party, now)] if acting else []
         attachments = list(session.exec(select(Attachment).where(Attachment.case_id == case.id)))
         links = {a.id: _file_view(a) for a in attachments}  # the case check above covers its files
         return CaseDetail(

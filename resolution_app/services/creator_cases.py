@@ -11,6 +11,7 @@ from sqlmodel import Session, select
 from resolution_app.domain.enums import REASON_LABELS, STATUS_LABELS, CaseStatus, Reason
 from resolution_app.domain.errors import InvalidInput
 from resolution_app.domain.money import format_money
+from resolution_app.domain.text import has_control_characters
 from resolution_app.infra.db import read, transaction
 from resolution_app.models import BusinessMember, Case, Payment, Product, TablePreference, User
 from resolution_app.services.access import business_ids_of
@@ -30,6 +31,8 @@ COLUMNS: dict[str, str] = {
     "resolved": "Resolved",
 }
 TABLE_NAME = "creator_resolutions"
+# The dates a filter may name: the platform's whole life, with room; beyond them a day has no next day to end on.
+FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2999, 12, 31)
 # One text per customer, so one trigram index (PostgreSQL, migration 5c1d2e3f4a5b) answers "contains …" searches; the
 # separator is a literal so the expression is the index's own, not one with a bound parameter.
 _SPACE = literal_column("' '")
@@ -71,10 +74,15 @@ class CaseFilter:
             raise InvalidInput("Unknown reason filter.")
         if self.sort not in SORTS:
             raise InvalidInput("Unknown sort.")
+        for day in (self.opened_from, self.opened_to):
+            if day and not FIRST_DAY <= day <= LAST_DAY:
+                raise InvalidInput(f"Dates go from {FIRST_DAY.isoformat()} to {LAST_DAY.isoformat()}.")
         if self.opened_from and self.opened_to and self.opened_from > self.opened_to:
             raise InvalidInput("The start date is after the end date.")
         if len(self.search) > 200:
             raise InvalidInput("The search is too long.")
+        if has_control_characters(self.search):
+            raise InvalidInput("The search can't contain control characters.")
         try:
             ZoneInfo(self.time_zone)
         except (ZoneInfoNotFoundError, ValueError):

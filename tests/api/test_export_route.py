@@ -46,6 +46,8 @@ def test_a_buyer_is_403(world, client):
         ({"sort": "password_hash"}, "Unknown sort."),
         ({"descending": "yes"}, "The sort direction is 1 (descending) or 0 (ascending)."),
         ({"time_zone": "Mars/Olympus"}, "Unknown time zone."),
+        ({"opened_to": "9999-12-31"}, "Dates go from 2000-01-01 to 2999-12-31."),
+        ({"search": "bob\x00"}, "The search can't contain control characters."),
     ],
 )
 def test_a_bad_parameter_is_400_with_the_reason(world, client, query, message):

@@ -81,3 +81,9 @@ def test_session_expires_when_idle_and_when_too_old(database, frozen_clock):
 def test_unknown_or_empty_token_is_nobody(database, frozen_clock):
     assert accounts.user_for_token("") is None
     assert accounts.user_for_token("made-up-token") is None
+
+
+@pytest.mark.parametrize("email", ["ann\x00@example.com", "a" * 300 + "@example.com", "ann@exa\tmple.com"])
+def test_sign_up_refuses_emails_no_one_could_have(database, frozen_clock, email):
+    with pytest.raises(InvalidInput, match="valid email"):
+        accounts.sign_up("Ann", email, "a-long-password")

@@ -186,7 +186,9 @@ def test_team_viewer_reads_but_cannot_answer_and_manager_can(world):
     case_id = _claim(world)
     _add_member(world, "carol@example.com", MemberRole.VIEWER)
     _add_member(world, "dave@example.com", MemberRole.MANAGER)
-    assert case_views.case_detail(world.user("carol@example.com"), case_id, C).summary.case_id == case_id
+    seen_by_viewer = case_views.case_detail(world.user("carol@example.com"), case_id, C)
+    assert (seen_by_viewer.summary.case_id, seen_by_viewer.actions) == (case_id, [])  # no button to be refused
+    assert "accept" in case_views.case_detail(world.user("dave@example.com"), case_id, C).actions
     with pytest.raises(Forbidden):
         _act(world, world.user("carol@example.com"), case_id, "accept")
     assert _act(world, world.user("dave@example.com"), case_id, "request_more_info", "Which?").status == (
