@@ -116,19 +116,19 @@ def _summary(case: Case, product: Product, business: Business, buyer: User) -> C
     )
 
 
-def _case_rows() -> Select:
-    return (
-        select(Case, Product, Business, User)
-        .join(Payment, Payment.id == Case.payment_id)
-        .join(Product, Product.id == Payment.product_id)
-        .join(Business, Business.id == Case.business_id)
-        .join(User, User.id == Case.buyer_id)
-    )
+# A case with its product, business and buyer; built once, as every case list and page starts from it.
+_CASE_ROWS: Select = (
+    select(Case, Product, Business, User)
+    .join(Payment, Payment.id == Case.payment_id)
+    .join(Product, Product.id == Payment.product_id)
+    .join(Business, Business.id == Case.business_id)
+    .join(User, User.id == Case.buyer_id)
+)
 
 
 def buyer_cases(user: User) -> list[CaseSummary]:
     with read() as session:
-        rows = session.exec(_case_rows().where(Case.buyer_id == user.id).order_by(Case.opened_at.desc()))
+        rows = session.exec(_CASE_ROWS.where(Case.buyer_id == user.id).order_by(Case.opened_at.desc()))
         return [_summary(*row) for row in rows]
 
 
@@ -137,7 +137,7 @@ def case_detail(user: User, case_id: int, party: Party) -> CaseDetail:
     now = clock.now()
     with read() as session:
         case = require_case(session, user, case_id, party)
-        _, product, business, buyer = session.exec(_case_rows().where(Case.id == case.id)).one()
+        _, product, business, buyer = session.exec(_CASE_ROWS.where(Case.id == case.id)).one()
         payment = session.get(Payment, case.payment_id)
         state = case_state(case)
         acting = may_act(session, user, case, party)  # a viewer is offered no button the service would refuse

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import ColumnElement, Row, Select, String, and_, func, literal_column, or_
+from sqlalchemy import ColumnElement, Row, Select, String, and_, bindparam, func, literal_column, or_
 from sqlmodel import Session, select
 
 from resolution_app.domain.enums import REASON_LABELS, STATUS_LABELS, CaseStatus, Reason
@@ -176,17 +176,22 @@ def _filtered(query: Select, f: CaseFilter) -> Select:
     return query
 
 
+_ROWS = (
+    select(*ROW_COLUMNS)
+    .join(User, User.id == Case.buyer_id)
+    .join(Payment, Payment.id == Case.payment_id)
+    .join(Product, Product.id == Payment.product_id)
+)
+# Each sort's ORDER BY, built once (empty values last, then newest id first): (sort key, descending) -> clauses.
+_ORDERS = {
+    (key, descending): (column.desc().nulls_last() if descending else column.asc().nulls_last(), Case.id.desc())
+    for key, column in SORTS.items()
+    for descending in (True, False)
+}
+
+
 def _rows_query(business_ids: list[int], f: CaseFilter) -> Select:
-    column = SORTS[f.sort]
-    order = [column.desc().nulls_last() if f.descending else column.asc().nulls_last(), Case.id.desc()]
-    query = (
-        select(*ROW_COLUMNS)
-        .join(User, User.id == Case.buyer_id)
-        .join(Payment, Payment.id == Case.payment_id)
-        .join(Product, Product.id == Payment.product_id)
-        .order_by(*order)
-    )
-    return _filtered(_scoped(query, business_ids), f)
+    return _filtered(_scoped(_ROWS.order_by(*_ORDERS[f.sort, f.descending]), business_ids), f)
 
 
 def _row(r: Row) -> CaseRow:
@@ -261,17 +266,23 @@ class _Frame:
     columns: str | None
 
 
-def _frame(session: Session, user: User) -> _Frame:
-    """The user's businesses, the badge's count and their saved columns, in one statement (one round trip)."""
-    memberships = select(BusinessMember.business_id).where(BusinessMember.user_id == user.id)
+def _frame_statement() -> Select:
+    mine = BusinessMember.user_id == bindparam("user_id")
+    business_ids = select(func.array_agg(BusinessMember.business_id)).where(mine)
+    memberships = select(BusinessMember.business_id).where(mine)
     waiting = select(func.count()).where(Case.business_id.in_(memberships), Case.status.in_(WAITING_ON_CREATOR))
     saved = select(TablePreference.columns).where(
-        TablePreference.user_id == user.id, TablePreference.table == TABLE_NAME
+        TablePreference.user_id == bindparam("user_id"), TablePreference.table == TABLE_NAME
     )
-    business_ids = select(func.array_agg(BusinessMember.business_id)).where(BusinessMember.user_id == user.id)
-    ids, count, columns = session.exec(
-        select(business_ids.scalar_subquery(), waiting.scalar_subquery(), saved.scalar_subquery())
-    ).one()
+    return select(business_ids.scalar_subquery(), waiting.scalar_subquery(), saved.scalar_subquery())
+
+
+_FRAME = _frame_statement()  # built once: every table load and every creator page's badge runs it
+
+
+def _frame(session: Session, user: User) -> _Frame:
+    """The user's businesses, the badge's count and their saved columns, in one statement (one round trip)."""
+    ids, count, columns = session.exec(_FRAME, params={"user_id": user.id}).one()
     return _Frame(business_ids=sorted(ids or []), open_resolutions=count, columns=columns)
 
 
