@@ -34,4 +34,5 @@ async def remove_old_jobs(timestamp: int) -> None:
 @queue.periodic(cron="37 * * * *")
 @queue.task(name="purge_stale_sign_ins", queueing_lock="purge_stale_sign_ins")
 def purge_stale_sign_ins(timestamp: int) -> int:
+    """Sessions past their absolute expiry and log-in counts after a quiet day (policy numbers)."""
     return accounts.purge_stale()

@@ -21,7 +21,7 @@ log = logging.getLogger(__name__)
 RESTART_SECONDS = 5
 OPTIONS = {
     "concurrency": 4,  # jobs call synchronous services, each in a thread of its own
-    "shutdown_graceful_timeout": 10,  # jobs are short; one still running after this is retried as stalled
+    "shutdown_graceful_timeout": 10,  # jobs are short; one still running then is aborted, and retried if it may be
 }
 
 
