@@ -15,7 +15,7 @@ from typing import BinaryIO
 
 from resolution_app.domain.errors import InvalidInput
 from resolution_app.domain.policy import DEFAULT_POLICY, MB, Policy
-from resolution_app.infra.sniff import HEAD_BYTES, detect_content_type
+from resolution_app.infra.sniff import EXTENSIONS, HEAD_BYTES, detect_content_type
 from resolution_app.infra.storage import EvidenceStore
 
 logger = logging.getLogger(__name__)
@@ -64,6 +64,14 @@ def display_name(filename: str) -> str:
     if not name.strip("."):
         return _FALLBACK_NAME
     return _shorten(name, DISPLAY_NAME_MAX_CHARS)
+
+
+def named_for(name: str, content_type: str) -> str:
+    """The name with an extension that says what the file is: `report.html` holding a PDF downloads as `report.pdf`."""
+    extensions = EXTENSIONS.get(content_type)
+    if not extensions or name.lower().endswith(extensions):
+        return name
+    return _shorten(os.path.splitext(name)[0] + extensions[0], DISPLAY_NAME_MAX_CHARS)
 
 
 def _visible(char: str) -> str:
@@ -158,7 +166,7 @@ def _store_one(store: EvidenceStore, incoming: IncomingFile, content_type: str) 
     stored = store.put(incoming.stream, content_type)
     return AcceptedFile(
         key=stored.key,
-        display_name=display_name(incoming.filename),
+        display_name=named_for(display_name(incoming.filename), content_type),
         content_type=content_type,
         size=stored.size,
         sha256=stored.sha256,

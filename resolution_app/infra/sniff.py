@@ -20,6 +20,19 @@ _RECOGNISED: dict[str, str] = {
 }
 
 
+# The extensions a name may keep for each type; the first is the one a name gets when it has none of them.
+EXTENSIONS: dict[str, tuple[str, ...]] = {
+    "image/png": (".png",),
+    "image/jpeg": (".jpg", ".jpeg"),
+    "image/gif": (".gif",),
+    "image/webp": (".webp",),
+    "application/pdf": (".pdf",),
+    "video/mp4": (".mp4", ".m4v"),
+    "video/quicktime": (".mov", ".qt"),
+    "video/webm": (".webm",),
+}
+
+
 def detect_content_type(head: bytes) -> str | None:
     """The content type of a file starting with `head`, or None when it is not a kind we recognise.
 

@@ -138,7 +138,22 @@ def test_up_to_three_allowed_files_are_stored(uploads: Uploads, store: LocalStor
 def test_the_type_comes_from_the_content_not_the_name(uploads: Uploads, store: LocalStore) -> None:
     [accepted] = store_files(store, [uploads.file("photo.jpg", png_bytes())])
     assert accepted.content_type == "image/png"
-    assert accepted.display_name == "photo.jpg"
+    assert accepted.display_name == "photo.png"  # the name says what the file is, so it opens as what it is
+
+
+@pytest.mark.parametrize(
+    ("filename", "shown"),
+    [
+        ("report.html", "report.pdf"),
+        ("scan", "scan.pdf"),
+        ("RECEIPT.PDF", "RECEIPT.PDF"),
+        ("invoice\u202eexe.pdf", "invoiceexe.pdf"),  # a right-to-left override would show "fdp.exe"-style tricks
+        (".pdf", ".pdf"),
+    ],
+)
+def test_the_shown_extension_follows_the_content(uploads: Uploads, store: LocalStore, filename: str, shown: str):
+    [accepted] = store_files(store, [uploads.file(filename, pdf_bytes())])
+    assert accepted.display_name == shown
 
 
 def test_no_files_is_a_valid_submission(store: LocalStore) -> None:
