@@ -164,8 +164,8 @@ def log_in(email: str, password: str, address: str = "") -> SignedIn:
         raise TooManyAttempts(wait)
     # The hash is checked outside any transaction: it takes a tenth of a second and needs no connection.
     if verify_password(password, user.password_hash if user else None) and user:
+        pair = throttles[0]  # this account from this address; the address's own count stays
         with transaction() as session:
-            pair = throttles[0]
             session.execute(
                 delete(LoginThrottle).where(LoginThrottle.scope == pair.scope, LoginThrottle.key == pair.key)
             )
