@@ -3,11 +3,12 @@
 from resolution_app.domain.enums import Reason
 from resolution_app.domain.errors import InvalidInput
 from resolution_app.domain.policy import DEFAULT_POLICY, Policy
+from resolution_app.domain.text import written
 
 
 def validate_description(text: str, policy: Policy = DEFAULT_POLICY) -> str:
     """The claim's description without surrounding blanks, if its length is within the policy's bounds."""
-    description = text.strip()
+    description = written(text).strip()
     if len(description) < policy.description_min_chars:
         raise InvalidInput(f"Describe the issue in at least {policy.description_min_chars:,} characters.")
     if len(description) > policy.description_max_chars:
@@ -31,7 +32,7 @@ def validate_message(text: str, policy: Policy = DEFAULT_POLICY, *, has_files: b
 
     It may be empty only when files are attached: the files are then the message.
     """
-    message = text.strip()
+    message = written(text).strip()
     if not message and not has_files:
         raise InvalidInput("Write a message.")
     if len(message) > policy.message_max_chars:

@@ -17,7 +17,7 @@ from sqlmodel import Session, select
 from resolution_app.domain.errors import DomainError, InvalidInput
 from resolution_app.domain.login_throttle import Throttle, locked_until, throttles_for
 from resolution_app.domain.policy import DEFAULT_POLICY
-from resolution_app.domain.text import CONTROL_CHARACTERS, has_control_characters
+from resolution_app.domain.text import CONTROL_CHARACTERS, has_control_characters, written
 from resolution_app.infra.clock import clock
 from resolution_app.infra.db import read, transaction
 from resolution_app.infra.passwords import hash_password, verify_password
@@ -75,7 +75,7 @@ def _unique_username(session: Session, email: str) -> str:
 
 
 def create_user(session: Session, name: str, email: str, password: str, *, is_reviewer: bool = False) -> User:
-    name, email = name.strip(), normalize_email(email)
+    name, email = " ".join(written(name).split()), normalize_email(email)
     if not name or len(name) > 120:
         raise InvalidInput("Enter your name (at most 120 characters).")
     if not EMAIL_PATTERN.match(email) or len(email) > 254 or has_control_characters(email):

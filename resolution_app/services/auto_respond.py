@@ -10,6 +10,7 @@ from resolution_app.domain.enums import CaseAction, Party, PaymentMethod, Reason
 from resolution_app.domain.errors import InvalidInput
 from resolution_app.domain.money import parse_money, to_decimal_string
 from resolution_app.domain.policy import DEFAULT_POLICY
+from resolution_app.domain.text import written
 from resolution_app.infra.clock import clock
 from resolution_app.infra.db import transaction
 from resolution_app.models import AutoRespondSettings, Case, Message, Payment, User
@@ -115,7 +116,7 @@ def _reasons(values: list[str]) -> list[Reason]:
 
 
 def _custom_message(text: str) -> str:
-    message = text.strip()
+    message = written(text).strip()
     if len(message) > DEFAULT_POLICY.auto_respond_message_max_chars:
         raise InvalidInput(
             f"The custom message can be at most {DEFAULT_POLICY.auto_respond_message_max_chars:,} characters."

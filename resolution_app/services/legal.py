@@ -13,6 +13,7 @@ from sqlmodel import Session, func, select
 from resolution_app.domain.enums import LegalDocumentKind
 from resolution_app.domain.errors import Conflict, InvalidInput, NotFound
 from resolution_app.domain.policy import DEFAULT_POLICY, MB
+from resolution_app.domain.text import written
 from resolution_app.infra.clock import clock
 from resolution_app.infra.db import transaction
 from resolution_app.infra.evidence import AcceptedFile, IncomingFile, display_name
@@ -58,7 +59,7 @@ def list_documents(user: User) -> list[LegalDocumentView]:
 def add_text_version(user: User, kind: str, text: str) -> int:
     """Save text written on the page as the next version; returns its number."""
     chosen = _kind(kind)
-    body = text.strip()
+    body = written(text).strip()
     if not body:
         raise InvalidInput("Write the document before saving it.")
     if len(body) > DEFAULT_POLICY.legal_text_max_chars:

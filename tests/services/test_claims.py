@@ -177,3 +177,10 @@ def test_two_simultaneous_claims_make_exactly_one_case(world, store):
     assert _stored(store) == 1  # the losers' files were removed again
     with transaction() as session:
         assert session.exec(select(func.count()).select_from(Message)).one() == 0
+
+
+def test_control_characters_never_reach_the_database(world, store):
+    payment = world.payment("buyer@example.com", PaymentMethod.CARD, 1900)
+    described = "Missing\x00 modules, as the page said."
+    case_id = claims.open_claim(world.buyer, payment.id, "not_as_described", described, [])
+    assert world.case(case_id).description == "Missing modules, as the page said."
