@@ -143,7 +143,7 @@ def case_detail(user: User, case_id: int, party: Party) -> CaseDetail:
         acting = may_act(session, user, case, party)  # a viewer is offered no button the service would refuse
         actions = [a.value for a in lifecycle.allowed_actions(state, party, now)] if acting else []
         attachments = list(session.exec(select(Attachment).where(Attachment.case_id == case.id)))
-        links = {a.id: _file_view(a) for a in attachments}  # the case check above covers its files
+        links = {a.id: _file_view(a, user, party) for a in attachments}  # the case check above covers its files
         return CaseDetail(
             summary=_summary(case, product, business, buyer),
             version=case.version,
@@ -158,12 +158,12 @@ def case_detail(user: User, case_id: int, party: Party) -> CaseDetail:
         )
 
 
-def _file_view(attachment: Attachment) -> FileView:
+def _file_view(attachment: Attachment, viewer: User, party: Party) -> FileView:
     return FileView(
         name=attachment.display_name,
         content_type=attachment.content_type,
         size=_human_size(attachment.size),
-        url=files.signed_link(attachment.id),
+        url=files.signed_link(attachment.id, viewer, party),
         is_image=attachment.content_type.startswith("image/"),
     )
 

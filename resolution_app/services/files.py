@@ -17,11 +17,12 @@ from resolution_app.domain.enums import Party
 from resolution_app.domain.errors import NotFound
 from resolution_app.infra import signing
 from resolution_app.infra.clock import clock
-from resolution_app.infra.db import transaction
+from resolution_app.infra.db import read
 from resolution_app.infra.evidence import AcceptedFile, IncomingFile, discard, store_files
 from resolution_app.infra.settings import get_settings
 from resolution_app.infra.storage import EvidenceStore, KeyNotFound, make_store
 from resolution_app.models import Attachment, Case, LegalDocument, User
+from resolution_app.services.access import can_see_case
 
 _override: list[EvidenceStore] = []
 
@@ -104,9 +105,9 @@ FILE_NOT_FOUND = "File not found."
 FILE_MISSING = "This file can't be found in storage any more. The platform has been told."
 
 
-def signed_link(attachment_id: int) -> str:
-    """Mint the link; only for callers that have checked the user may see the file."""
-    return _signed(ATTACHMENT_LINK, attachment_id)
+def signed_link(attachment_id: int, viewer: User, party: Party) -> str:
+    """Mint the link for `viewer`, who has been checked to see the file as `party`; each use checks it again."""
+    return _signed(ATTACHMENT_LINK, f"{attachment_id}:{viewer.id}:{Party(party).value}")
 
 
 def signed_legal_link(document_id: int) -> str:
@@ -114,10 +115,10 @@ def signed_legal_link(document_id: int) -> str:
     return _signed(LEGAL_LINK, document_id)
 
 
-def _signed(kind: str, object_id: int) -> str:
+def _signed(kind: str, subject: int | str) -> str:
     settings = get_settings()
     expires = clock.now() + timedelta(seconds=settings.download_link_seconds)
-    token = signing.sign(f"{kind}:{object_id}", settings.signing_secret, expires)
+    token = signing.sign(f"{kind}:{subject}", settings.signing_secret, expires)
     return f"{settings.public_api_url}/api/files/{token}"
 
 
@@ -127,18 +128,29 @@ def open_download(token: str) -> Download:
         payload = signing.verify(token, get_settings().signing_secret, clock.now())
     except signing.BadSignature:
         raise NotFound(BAD_LINK) from None
-    kind, _, raw_id = payload.partition(":")
+    kind, _, subject = payload.partition(":")
     opener = _OPENERS.get(kind)
-    if opener is None or not raw_id.isdigit():
+    if opener is None:
         raise NotFound(BAD_LINK)
-    return opener(int(raw_id))
+    return opener(subject)
 
 
-def _attachment_download(attachment_id: int) -> Download:
-    with transaction() as session:
-        attachment = session.get(Attachment, attachment_id)
-    if attachment is None:
-        raise NotFound(FILE_NOT_FOUND)
+def _attachment_download(subject: str) -> Download:
+    """The file, if the person the link was made for may still see its case (access lost means the link is dead)."""
+    raw_id, raw_user, raw_party = (subject.split(":") + ["", ""])[:3]
+    if not (raw_id.isdigit() and raw_user.isdigit()) or raw_party not in Party.__members__.values():
+        raise NotFound(BAD_LINK)
+    with read() as session:
+        attachment = session.get(Attachment, int(raw_id))
+        case = session.get(Case, attachment.case_id) if attachment else None
+        viewer = session.get(User, int(raw_user))
+        if (
+            attachment is None
+            or case is None
+            or viewer is None
+            or not can_see_case(session, viewer, case, Party(raw_party))
+        ):
+            raise NotFound(FILE_NOT_FOUND)
     return Download(
         display_name=attachment.display_name,
         content_type=attachment.content_type,
@@ -147,10 +159,12 @@ def _attachment_download(attachment_id: int) -> Download:
     )
 
 
-def _legal_download(document_id: int) -> Download:
+def _legal_download(subject: str) -> Download:
     """A stored legal file as it was uploaded, or a version written on the page as a text file."""
-    with transaction() as session:
-        document = session.get(LegalDocument, document_id)
+    if not subject.isdigit():
+        raise NotFound(BAD_LINK)
+    with read() as session:
+        document = session.get(LegalDocument, int(subject))
     if document is None:
         raise NotFound(FILE_NOT_FOUND)
     name = document.display_name or f"{document.kind}-v{document.version}.txt"
@@ -170,7 +184,7 @@ def _stored(key: str) -> Iterator[bytes]:
         raise NotFound(FILE_MISSING) from None
 
 
-_OPENERS: dict[str, Callable[[int], Download]] = {
+_OPENERS: dict[str, Callable[[str], Download]] = {
     ATTACHMENT_LINK: _attachment_download,
     LEGAL_LINK: _legal_download,
 }

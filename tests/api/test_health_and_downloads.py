@@ -10,6 +10,7 @@ import httpx
 from botocore.config import Config
 
 from resolution_app.api.routes import HEALTH_TIMEOUT_SECONDS, api
+from resolution_app.domain.enums import Party, PaymentMethod
 from resolution_app.infra.storage import S3Store
 from resolution_app.services import case_views, claims, files
 from resolution_app.services.files import FILE_MISSING
@@ -69,9 +70,9 @@ def test_a_healthy_app_says_so(database, store):
 
 
 def test_a_file_gone_from_storage_is_a_404_with_a_message(world, store):
-    payment = world.payment("buyer@example.com", "card", 1900)
+    payment = world.payment("buyer@example.com", PaymentMethod.CARD, 1900)
     case_id = claims.open_claim(world.buyer, payment.id, "not_as_described", DESCRIPTION, [png()])
-    link = case_views.case_detail(world.buyer, case_id, "buyer").timeline[0].files[0].url
+    link = case_views.case_detail(world.buyer, case_id, Party.BUYER).timeline[0].files[0].url
     for stored in store.root.rglob("*"):
         if stored.is_file():
             stored.unlink()  # lost by the store, or removed by hand

@@ -11,7 +11,7 @@ from resolution_app.infra.db import transaction
 from resolution_app.models import BusinessMember, Refund
 from resolution_app.services import case_actions, case_views, claims, creator_cases, customer_context, files
 from resolution_app.services.creator_cases import CaseFilter
-from tests.services.factories import DESCRIPTION
+from tests.services.factories import DESCRIPTION, png
 
 C = Party.CREATOR
 
@@ -242,3 +242,19 @@ def test_two_team_members_accept_and_deny_at_once(world):
     with transaction() as session:
         refunds = session.exec(select(func.count()).where(Refund.case_id == case_id)).one()
     assert refunds == (1 if winners == ["accept"] else 0)
+
+
+def test_a_file_link_stops_working_once_access_is_gone(world, store):
+    _add_member(world, "dave@example.com", MemberRole.MANAGER)
+    payment = world.payment("buyer@example.com", PaymentMethod.CARD, 1900)
+    case_id = claims.open_claim(world.buyer, payment.id, "not_as_described", DESCRIPTION, [png()])
+    manager = world.user("dave@example.com")
+    link = case_views.case_detail(manager, case_id, C).timeline[0].files[0].url
+    token = link.rsplit("/", 1)[1]
+    assert b"".join(files.open_download(token).chunks).startswith(b"\x89PNG")
+    with transaction() as session:
+        session.delete(session.exec(select(BusinessMember).where(BusinessMember.user_id == manager.id)).one())
+    with pytest.raises(NotFound):
+        files.open_download(token)  # the link is still within its lifetime; the access behind it is not
+    buyers_link = case_views.case_detail(world.buyer, case_id, Party.BUYER).timeline[0].files[0].url
+    assert files.open_download(buyers_link.rsplit("/", 1)[1]).content_type == "image/png"  # others' links live on
