@@ -32,7 +32,13 @@ def own_path(target: str) -> str | None:
 
 
 class SessionState(rx.State):
-    token: str = rx.Cookie("", name=SESSION_COOKIE, same_site="strict", max_age=14 * 24 * 3600)
+    token: str = rx.Cookie(
+        "",
+        name=SESSION_COOKIE,
+        same_site="strict",
+        max_age=14 * 24 * 3600,
+        secure=get_settings().public_api_url.startswith("https://"),  # never sent in clear where the site is https
+    )
     user_name: str = ""
     signed_in: bool = False
     is_creator: bool = False
