@@ -14,7 +14,7 @@ from starlette.responses import JSONResponse, PlainTextResponse, Response, Strea
 from starlette.routing import Route
 
 from resolution_app.domain.errors import DomainError, NotFound
-from resolution_app.services import access, accounts, creator_cases, exports, files, health
+from resolution_app.services import accounts, creator_cases, exports, files, health
 
 UNFILTERED_KEYS = ("sort", "descending", "time_zone")  # what `all=1` keeps: the whole set, in the table's order
 
@@ -41,11 +41,12 @@ async def download_file(request: Request) -> Response:
 def export_cases(request: Request) -> Response:
     """GET /api/creator/cases.csv: the Resolution center table as CSV, filtered like the table (or all=1)."""
     # A plain def: Starlette runs it, and the streamed body, in its thread pool, off the event loop.
-    user = accounts.user_for_token(request.cookies.get(accounts.SESSION_COOKIE, ""))
-    if user is None:
+    viewer = accounts.viewer_for_token(request.cookies.get(accounts.SESSION_COOKIE, ""))
+    if viewer is None:
         return PlainTextResponse("Log in to export cases.", status_code=401)
-    if not access.is_creator(user):
+    if not viewer.is_creator:
         return PlainTextResponse("Only members of a business can export its cases.", status_code=403)
+    user = viewer.user
     params = request.query_params
     if params.get("all") == "1":
         params = {key: params[key] for key in UNFILTERED_KEYS if key in params}

@@ -4,7 +4,6 @@ from sqlmodel import Session, select
 
 from resolution_app.domain.enums import MemberRole, Party
 from resolution_app.domain.errors import Forbidden, NotFound
-from resolution_app.infra.db import transaction
 from resolution_app.models import BusinessMember, Case, User
 
 CASE_NOT_FOUND = "Case not found."
@@ -66,8 +65,3 @@ def require_business_member(session: Session, user: User, business_id: int, *, a
 def require_reviewer(user: User) -> None:
     if not user.is_reviewer:
         raise NotFound("Page not found.")
-
-
-def is_creator(user: User) -> bool:
-    with transaction() as session:
-        return bool(business_ids_of(session, user))
