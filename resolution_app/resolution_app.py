@@ -3,6 +3,7 @@
 import reflex as rx
 
 from resolution_app.api.routes import api
+from resolution_app.api.upload_guard import UploadGuard
 from resolution_app.jobs.worker import worker_in_app
 from resolution_app.pages import auth, buyer, creator
 from resolution_app.pages.creator_settings import auto_respond_page, legal_page
@@ -11,7 +12,7 @@ from resolution_app.state.creator import CreatorCaseState, CreatorTableState
 from resolution_app.state.creator_settings import AutoRespondState, LegalState
 from resolution_app.state.session import SessionState
 
-app = rx.App(api_transformer=api)
+app = rx.App(api_transformer=[api, UploadGuard])
 
 
 def index() -> rx.Component:

@@ -2,7 +2,7 @@
 
 import reflex as rx
 
-from resolution_app.components.file_picker import file_picker
+from resolution_app.components.file_picker import file_picker, picked_files
 from resolution_app.components.layout import countdown, dom_value, error_callout, local_time, notice_callout
 from resolution_app.state.case_page import ACTION_FIELD_ID, ACTION_UPLOAD_ID, MESSAGE_FIELD_ID, MESSAGE_UPLOAD_ID
 
@@ -164,9 +164,7 @@ def chat(state) -> rx.Component:  # noqa: ANN001
                     rx.button(
                         "Send",
                         loading=state.busy,
-                        on_click=state.send_message(
-                            rx.upload_files(upload_id=MESSAGE_UPLOAD_ID), dom_value(MESSAGE_FIELD_ID)
-                        ),
+                        on_click=state.send_message(picked_files(MESSAGE_UPLOAD_ID), dom_value(MESSAGE_FIELD_ID)),
                     ),
                     width="100%",
                     align="start",
@@ -219,9 +217,7 @@ def _action_form(state, action: str) -> rx.Component:  # noqa: ANN001
                         f"Confirm: {label}",
                         color_scheme=color,
                         loading=state.busy,
-                        on_click=state.take_action(
-                            rx.upload_files(upload_id=ACTION_UPLOAD_ID), dom_value(ACTION_FIELD_ID)
-                        ),
+                        on_click=state.take_action(picked_files(ACTION_UPLOAD_ID), dom_value(ACTION_FIELD_ID)),
                     ),
                     rx.button("Cancel", variant="soft", color_scheme="gray", on_click=state.close_action),
                 ),

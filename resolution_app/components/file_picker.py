@@ -9,6 +9,8 @@ from reflex_base.event import EventChain
 from reflex_components_core.core.upload import get_upload_files_context_var_data
 
 from resolution_app.domain.policy import DEFAULT_POLICY
+from resolution_app.services.accounts import SESSION_HEADER
+from resolution_app.state.session import SessionState
 
 ACCEPT = {
     "image/png": [".png"],
@@ -21,6 +23,11 @@ ACCEPT = {
     "video/webm": [".webm"],
 }
 HINT = "PNG, JPEG, GIF, WebP, PDF, MP4, MOV or WebM · up to 3 files · 50 MB each"
+
+
+def picked_files(upload_id: str) -> rx.event.FileUpload:
+    """The files chosen in `upload_id`, for an upload handler; the session goes along, checked before the body."""
+    return rx.upload_files(upload_id=upload_id, extra_headers={SESSION_HEADER: SessionState.token})
 
 
 def _chosen_files(upload_id: str) -> Var:

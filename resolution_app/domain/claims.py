@@ -38,3 +38,21 @@ def validate_message(text: str, policy: Policy = DEFAULT_POLICY, *, has_files: b
     if len(message) > policy.message_max_chars:
         raise InvalidInput(f"The message is too long: at most {policy.message_max_chars:,} characters.")
     return message
+
+
+def check_file_room(files_on_case: int, adding: int, policy: Policy = DEFAULT_POLICY) -> None:
+    """A case holds at most `max_files_per_case` files, counting those being added."""
+    if adding and files_on_case + adding > policy.max_files_per_case:
+        room = max(policy.max_files_per_case - files_on_case, 0)
+        left = f"only {room} more can be added" if room else "no more can be added"
+        raise InvalidInput(f"A case holds at most {policy.max_files_per_case} files; {left}.")
+
+
+def check_message_pace(recent_messages: int, policy: Policy = DEFAULT_POLICY) -> None:
+    """A party sends at most `max_messages_per_party` messages on a case within `message_window`."""
+    if recent_messages >= policy.max_messages_per_party:
+        minutes = int(policy.message_window.total_seconds() // 60)
+        raise InvalidInput(
+            f"You have sent {policy.max_messages_per_party} messages on this case in the last {minutes} minutes. "
+            "Wait a few minutes before sending another."
+        )

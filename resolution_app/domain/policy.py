@@ -24,6 +24,10 @@ class Policy:
     legal_text_max_chars: int = 100_000
     max_files_per_submission: int = 3
     max_file_bytes: int = 50 * MB
+    # What one case may hold, however it is sent: evidence in all, and a party's pace in the chat.
+    max_files_per_case: int = 30
+    max_messages_per_party: int = 20
+    message_window: timedelta = timedelta(minutes=10)
     # Content types recognised by their magic bytes, never by name or browser claim.
     allowed_content_types: frozenset[str] = frozenset(
         {

@@ -3,7 +3,7 @@
 import reflex as rx
 
 from resolution_app.components.case_view import case_page_body, status_badge
-from resolution_app.components.file_picker import file_picker
+from resolution_app.components.file_picker import file_picker, picked_files
 from resolution_app.components.layout import countdown, dom_value, error_callout, field_label, local_time, page
 from resolution_app.state.buyer import CLAIM_UPLOAD_ID, BuyerCasesState, BuyerCaseState, ClaimState, PurchasesState
 
@@ -77,9 +77,7 @@ def claim_page() -> rx.Component:
             size="3",
             loading=s.submitting,
             disabled=s.submitting,
-            on_click=s.submit_claim(
-                rx.upload_files(upload_id=CLAIM_UPLOAD_ID), dom_value("reason"), dom_value("description")
-            ),
+            on_click=s.submit_claim(picked_files(CLAIM_UPLOAD_ID), dom_value("reason"), dom_value("description")),
         ),
         spacing="3",
         width="100%",

@@ -3,7 +3,7 @@
 import reflex as rx
 
 from resolution_app.components.creator_layout import creator_page
-from resolution_app.components.file_picker import file_picker
+from resolution_app.components.file_picker import file_picker, picked_files
 from resolution_app.components.layout import dom_value, error_callout, field_label, local_time, notice_callout
 from resolution_app.domain.auto_respond import FINANCING_PHRASE
 from resolution_app.domain.enums import PAYMENT_METHOD_LABELS, REASON_LABELS, LegalDocumentKind
@@ -178,7 +178,7 @@ def _legal_section(kind: LegalDocumentKind, versions: rx.Var) -> rx.Component:
                 "Upload version",
                 type="button",
                 loading=s.busy_kind == kind.value,
-                on_click=s.upload_version(rx.upload_files(upload_id=upload_id), kind.value),
+                on_click=s.upload_version(picked_files(upload_id), kind.value),
             ),
             _messages(kind.value),
             spacing="3",

@@ -27,6 +27,8 @@ from resolution_app.models import BusinessMember, LoginThrottle, User, UserSessi
 EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 MIN_PASSWORD_CHARS = 10
 SESSION_COOKIE = "rc_session"  # the browser's cookie holding the session token (pages and API routes alike)
+# Uploads go to the backend, whose origin may differ from the page's: the page sends the session in this header.
+SESSION_HEADER = "X-Resolution-Session"
 WRONG_CREDENTIALS = "Wrong email or password."
 T = TypeVar("T")
 TOUCH_EVERY = timedelta(minutes=1)  # don't write last_seen_at on every request

@@ -3,12 +3,13 @@
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlmodel import Session
+from sqlmodel import Session, func, select
 
 from resolution_app.domain import lifecycle
-from resolution_app.domain.claims import validate_message
+from resolution_app.domain.claims import check_message_pace, validate_message
 from resolution_app.domain.enums import CaseAction, Party
 from resolution_app.domain.errors import ActionNotAllowed, Conflict, Forbidden, InvalidInput
+from resolution_app.domain.policy import DEFAULT_POLICY
 from resolution_app.infra.clock import clock
 from resolution_app.infra.db import transaction
 from resolution_app.infra.evidence import IncomingFile
@@ -72,6 +73,7 @@ def act(
     now = clock.now()
     with transaction() as session:  # refuse early, before any file is stored
         case = _actionable_case(session, user, case_id, party, expected_version)
+        files.require_room(session, case.id, len(uploads))
         deadline_moved = lifecycle.deadline_passed(case_state(case), now)
     if deadline_moved:
         expire_case(case_id)
@@ -105,10 +107,11 @@ def send_message(user: User, case_id: int, party: Party, body: str, uploads: Seq
     """A chat message; it never changes the status."""
     text = validate_message(body, has_files=bool(uploads))
     now = clock.now()
-    with transaction() as session:
-        _open_for_chat(session, user, case_id, party, now)
+    with transaction() as session:  # refuse early, before any file is stored
+        case = _open_for_chat(session, user, case_id, party, now, lock=False)
+        files.require_room(session, case.id, len(uploads))
     with files.stored_evidence(uploads) as accepted, transaction() as session:
-        case = _open_for_chat(session, user, case_id, party, now)
+        case = _open_for_chat(session, user, case_id, party, now, lock=True)
         message = Message(case_id=case.id, author_id=user.id, party=party, body=text, created_at=now)
         session.add(message)
         session.flush()
@@ -117,9 +120,19 @@ def send_message(user: User, case_id: int, party: Party, body: str, uploads: Seq
         notify.queue(session, case, others, "message", text, now)
 
 
-def _open_for_chat(session: Session, user: User, case_id: int, party: Party, now: datetime) -> Case:
-    case = require_case(session, user, case_id, party)
+def _open_for_chat(session: Session, user: User, case_id: int, party: Party, now: datetime, lock: bool) -> Case:
+    """The case `user` may write on as `party` now; `lock` holds it, so parallel messages count one by one."""
+    case = require_case(session, user, case_id, party, lock=lock)
     require_case_actor(session, user, case, party)
     if lifecycle.is_final(case_state(case), now):
         raise ActionNotAllowed("This case is closed; no more messages can be sent.")
+    check_message_pace(_recent_messages(session, case.id, party, now))
     return case
+
+
+def _recent_messages(session: Session, case_id: int, party: Party, now: datetime) -> int:
+    since = now - DEFAULT_POLICY.message_window
+    query = select(func.count()).select_from(Message)
+    return session.exec(
+        query.where(Message.case_id == case_id, Message.party == party, Message.created_at > since)
+    ).one()

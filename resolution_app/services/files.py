@@ -11,8 +11,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import lru_cache
 
-from sqlmodel import Session
+from sqlmodel import Session, func, select
 
+from resolution_app.domain.claims import check_file_room
 from resolution_app.domain.enums import Party
 from resolution_app.domain.errors import NotFound
 from resolution_app.infra import signing
@@ -71,6 +72,8 @@ def attach(
     event_id: int | None = None,
     message_id: int | None = None,
 ) -> None:
+    """Link a submission's stored files to the case (locked by the caller, so two submissions can't both fit)."""
+    require_room(session, case.id, len(accepted))
     for file in accepted:
         session.add(
             Attachment(
@@ -87,6 +90,13 @@ def attach(
                 created_at=now,
             )
         )
+
+
+def require_room(session: Session, case_id: int, adding: int) -> None:
+    """Refuse files that would take the case past its limit, counting every submission so far."""
+    if adding:
+        on_case = session.exec(select(func.count()).select_from(Attachment).where(Attachment.case_id == case_id))
+        check_file_room(on_case.one(), adding)
 
 
 @dataclass(frozen=True)
