@@ -1,13 +1,19 @@
 """GET /api/creator/cases.csv: who may export, what a bad query gets, and the file a creator downloads."""
 
+import itertools
+
+import httpx
 import pytest
+from sqlalchemy.exc import OperationalError
 from starlette.testclient import TestClient
 
 from resolution_app.api.routes import api
-from resolution_app.services import accounts
+from resolution_app.domain.csv_cells import EXPORT_HEADER
+from resolution_app.services import accounts, exports
 from resolution_app.services.accounts import SESSION_COOKIE
 from resolution_app.services.creator_cases import CaseFilter
 from resolution_app.services.demo_data import DEMO_PASSWORD
+from tests.served import served
 from tests.services.export_rows import csv_rows, table_rows
 
 URL = "/api/creator/cases.csv"
@@ -80,3 +86,22 @@ def test_all_ignores_the_filters_but_keeps_the_order(world, client):
 def test_the_file_is_dated_in_the_viewers_time_zone(world, client):
     response = _sign_in(client, "creator@example.com").get(URL, params={"time_zone": "Pacific/Kiritimati"})
     assert response.headers["content-disposition"] == 'attachment; filename="resolutions-2026-11-23.csv"'
+
+
+def test_an_export_that_fails_midway_is_cut_off_not_ended_like_a_complete_file(world, monkeypatch):
+    """On the production server: the header and first rows went out, then the database failed."""
+    real_rows = exports.creator_cases.iter_cases
+
+    def failing_rows(user, f):
+        yield from itertools.islice(real_rows(user, f), 2)
+        raise OperationalError("SELECT ...", {}, Exception("server closed the connection unexpectedly"))
+
+    monkeypatch.setattr(exports.creator_cases, "iter_cases", failing_rows)
+    token = accounts.log_in("creator@example.com", DEMO_PASSWORD).token
+    received = b""
+    with served(api) as url, httpx.stream("GET", f"{url}{URL}", cookies={SESSION_COOKIE: token}) as response:
+        assert response.status_code == 200  # sent before the first row was read: a download under way
+        with pytest.raises(httpx.RemoteProtocolError, match="incomplete chunked read"):
+            for chunk in response.iter_raw():
+                received += chunk
+    assert received.startswith(",".join(EXPORT_HEADER).encode())  # what came was real; the client knows it isn't all
