@@ -1,8 +1,9 @@
-"""What text people may type: no control characters (NUL among them, which PostgreSQL refuses in text)."""
+"""What text people may type: no control characters (NUL among them, which PostgreSQL refuses in text), and no
+lone surrogates (half a character: a browser's JSON can carry "\\ud800", and no text with one can be stored)."""
 
 import re
 
-CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f\ud800-\udfff]")
 
 
 def has_control_characters(text: str) -> bool:

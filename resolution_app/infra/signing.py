@@ -30,7 +30,7 @@ def verify(token: str, secret: str, now: datetime) -> str:
     _require_secret(secret)
     body, _, mac = token.rpartition(".")
     encoded_payload, _, expiry = body.partition(".")
-    if not (encoded_payload and expiry.isascii() and expiry.isdigit() and mac):
+    if not (token.isascii() and encoded_payload and expiry.isdigit() and mac):  # tokens we mint are ASCII
         raise BadSignature("Malformed token.")
     # Check the MAC before trusting or even decoding anything else in the token.
     if not hmac.compare_digest(mac.encode(), _mac(body, secret).encode()):

@@ -4,6 +4,7 @@ from sqlmodel import Session, select
 
 from resolution_app.domain.enums import MemberRole, Party
 from resolution_app.domain.errors import Forbidden, NotFound
+from resolution_app.domain.ids import is_row_id
 from resolution_app.models import BusinessMember, Case, User
 
 CASE_NOT_FOUND = "Case not found."
@@ -32,6 +33,8 @@ def can_see_case(session: Session, user: User, case: Case, party: Party) -> bool
 
 def require_case(session: Session, user: User, case_id: int, party: Party, *, lock: bool = False) -> Case:
     """The case, if `user` may see it as `party`; otherwise NotFound, so ids of others' cases reveal nothing."""
+    if not is_row_id(case_id):
+        raise NotFound(CASE_NOT_FOUND)
     query = select(Case).where(Case.id == case_id)
     if lock:
         query = query.with_for_update()

@@ -20,12 +20,13 @@ from resolution_app.domain.policy import DEFAULT_POLICY
 from resolution_app.domain.text import CONTROL_CHARACTERS, has_control_characters, written
 from resolution_app.infra.clock import clock
 from resolution_app.infra.db import read, transaction
-from resolution_app.infra.passwords import hash_password, verify_password
+from resolution_app.infra.passwords import can_hash, hash_password, verify_password
 from resolution_app.infra.settings import get_settings
 from resolution_app.models import BusinessMember, LoginThrottle, User, UserSession
 
 EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 MIN_PASSWORD_CHARS = 10
+MAX_PASSWORD_CHARS = 1000
 SESSION_COOKIE = "rc_session"  # the browser's cookie holding the session token (pages and API routes alike)
 # Uploads go to the backend, whose origin may differ from the page's: the page sends the session in this header.
 SESSION_HEADER = "X-Resolution-Session"
@@ -45,7 +46,7 @@ class SignedIn:
 
 
 def _hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
+    return hashlib.sha256(token.encode(errors="surrogatepass")).hexdigest()  # any text: it just matches no session
 
 
 def normalize_email(email: str) -> str:
@@ -84,6 +85,8 @@ def create_user(session: Session, name: str, email: str, password: str, *, is_re
         raise InvalidInput("Enter a valid email address.")
     if len(password) < MIN_PASSWORD_CHARS:
         raise InvalidInput(f"Choose a password of at least {MIN_PASSWORD_CHARS} characters.")
+    if len(password) > MAX_PASSWORD_CHARS or not can_hash(password):
+        raise InvalidInput(f"Choose a password of at most {MAX_PASSWORD_CHARS:,} characters.")
     return add_user(session, name, email, hash_password(password), is_reviewer=is_reviewer)
 
 
@@ -156,7 +159,7 @@ def log_in(email: str, password: str, address: str = "") -> SignedIn:
     """Sign in from `address` (the client's IP). Failures are counted per account and address, and per address."""
     # No account has a longer email or control characters in it; such text is still counted, never sent to the DB raw.
     email, now = CONTROL_CHARACTERS.sub("", normalize_email(email))[:254], clock.now()
-    throttles = throttles_for(email, address[:45])
+    throttles = throttles_for(email, CONTROL_CHARACTERS.sub("", address)[:45])
     keys = [(throttle.scope, throttle.key) for throttle in throttles]
     with read() as session:
         rows = list(session.exec(select(LoginThrottle).where(tuple_(LoginThrottle.scope, LoginThrottle.key).in_(keys))))

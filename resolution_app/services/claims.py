@@ -11,6 +11,7 @@ from resolution_app.domain.claims import validate_description, validate_reason
 from resolution_app.domain.eligibility import claim_refusal, ensure_claimable
 from resolution_app.domain.enums import CaseStatus, Party
 from resolution_app.domain.errors import NotEligible, NotFound
+from resolution_app.domain.ids import is_row_id
 from resolution_app.domain.money import format_money
 from resolution_app.infra.clock import clock
 from resolution_app.infra.db import transaction
@@ -34,6 +35,8 @@ class ClaimablePayment:
 
 
 def _own_payment(session: Session, user: User, payment_id: int, *, lock: bool = False) -> Payment:
+    if not is_row_id(payment_id):
+        raise NotFound(PAYMENT_NOT_FOUND)
     query = select(Payment).where(Payment.id == payment_id)
     if lock:
         query = query.with_for_update()

@@ -10,6 +10,7 @@ from sqlmodel import Session, select
 
 from resolution_app.domain.enums import REASON_LABELS, STATUS_LABELS, CaseStatus, Reason
 from resolution_app.domain.errors import InvalidInput
+from resolution_app.domain.ids import MAX_ID
 from resolution_app.domain.money import format_money
 from resolution_app.domain.text import has_control_characters
 from resolution_app.infra.db import read, transaction
@@ -224,7 +225,7 @@ def _count(session: Session, business_ids: list[int], f: CaseFilter) -> int:
 def _page(session: Session, business_ids: list[int], f: CaseFilter, page: int, page_size: int) -> CasePage:
     if not business_ids:
         return CasePage(rows=[], total=0, page=1, pages=1)
-    page = max(1, page)
+    page = min(max(1, page), MAX_ID // page_size + 1)  # no set has more pages than there are ids
     rows = _rows(session, business_ids, f, page, page_size)
     if 0 < len(rows) < page_size or (not rows and page == 1):
         total = (page - 1) * page_size + len(rows)  # the last page: its rows tell the total, no count needed

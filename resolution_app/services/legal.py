@@ -12,6 +12,7 @@ from sqlmodel import Session, func, select
 
 from resolution_app.domain.enums import LegalDocumentKind
 from resolution_app.domain.errors import Conflict, InvalidInput, NotFound
+from resolution_app.domain.ids import is_row_id
 from resolution_app.domain.policy import DEFAULT_POLICY, MB
 from resolution_app.domain.text import written
 from resolution_app.infra.clock import clock
@@ -91,7 +92,7 @@ def add_file_version(user: User, kind: str, upload: IncomingFile) -> int:
 def document_link(user: User, document_id: int) -> str:
     """A short-lived link to one version, for members of its business, reviewers and buyers who agreed to it."""
     with transaction() as session:
-        document = session.get(LegalDocument, document_id)
+        document = session.get(LegalDocument, document_id) if is_row_id(document_id) else None
         if document is None or not _may_see(session, user, document):
             raise NotFound(DOCUMENT_NOT_FOUND)
     return files.signed_legal_link(document_id)
