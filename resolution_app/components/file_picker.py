@@ -97,6 +97,7 @@ def file_picker(
             id=upload_id,
             multiple=max_files > 1,
             max_files=max_files,
+            max_size=DEFAULT_POLICY.max_file_bytes,  # a bigger file is refused at once, with a toast saying why
             accept=accept,
             no_drag=False,
             border="none",
