@@ -12,7 +12,7 @@ from resolution_app.state.creator import CreatorCaseState, CreatorTableState
 from resolution_app.state.creator_settings import AutoRespondState, LegalState
 from resolution_app.state.session import SessionState
 
-app = rx.App(api_transformer=[api, UploadGuard])
+app = rx.App(api_transformer=[api, UploadGuard], stylesheets=["/app.css"])
 
 
 def index() -> rx.Component:

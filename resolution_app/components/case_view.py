@@ -1,9 +1,18 @@
-"""The parts of a case page: summary, timeline, chat and the actions the lifecycle allows."""
+"""The case workspace shared by the portals: the next step on top; the conversation (claim, moves and messages as
+one thread, the actions, the composer) in the main column; the case's context beside it (below it on a phone)."""
 
 import reflex as rx
 
 from resolution_app.components.file_picker import file_picker, picked_files
-from resolution_app.components.layout import countdown, dom_value, error_callout, local_time, notice_callout
+from resolution_app.components.layout import (
+    absolute_time,
+    countdown,
+    dom_value,
+    error_callout,
+    local_time,
+    notice_callout,
+    placeholder,
+)
 from resolution_app.state.case_page import ACTION_FIELD_ID, ACTION_UPLOAD_ID, MESSAGE_FIELD_ID, MESSAGE_UPLOAD_ID
 
 STATUS_COLORS = {
@@ -16,27 +25,38 @@ STATUS_COLORS = {
     "merchant_won": "gray",
     "customer_withdrew": "gray",
 }
-
-# action value → (button label, colour, needs text, text label, accepts files)
-ACTIONS: dict[str, tuple[str, str, bool, str, bool]] = {
-    "accept": ("Accept", "green", False, "", False),
-    "deny": ("Deny", "red", True, "Explanation", False),
-    "request_more_info": ("Request more info", "blue", True, "Question for the buyer", False),
-    "withdraw": ("Withdraw", "gray", False, "", False),
-    "escalate": ("Escalate to platform", "purple", True, "Why you disagree", True),
-    "reply": ("Send reply", "blue", True, "Your reply", True),
-    "appeal": ("Appeal", "orange", True, "Appeal statement", True),
-    "request_buyer_info": ("Request info from buyer", "blue", True, "Question for the buyer", False),
-    "request_merchant_info": ("Request info from creator", "blue", True, "Question for the creator", False),
-    "decide_refund": ("Refund (creator pays)", "green", True, "Rationale", False),
-    "decide_credit": ("Credit buyer balance", "green", True, "Rationale", False),
-    "decide_merchant_wins": ("Creator wins", "gray", True, "Rationale", False),
+STATUS_ICONS = {  # statuses are told apart by more than colour
+    "merchant_response_needed": "hourglass",
+    "customer_info_needed": "message-circle-question",
+    "customer_response_needed": "message-circle-question",
+    "under_platform_review": "scale",
+    "merchant_info_needed": "message-circle-question",
+    "customer_won": "circle-check",
+    "merchant_won": "circle-x",
+    "customer_withdrew": "undo-2",
 }
+
+
+# action value → (button label, colour, needs text, text label, accepts files). Replies go from the composer.
+ACTIONS: dict[str, tuple[str, str, bool, str, bool]] = {
+    "accept": ("Accept and refund", "green", False, "", False),
+    "request_more_info": ("Request more info", "blue", True, "Question for the buyer", True),
+    "deny": ("Deny", "red", True, "Explain why you deny the claim", True),
+    "escalate": ("Escalate to platform", "purple", True, "Why you disagree with the creator", True),
+    "appeal": ("Appeal", "orange", True, "Appeal statement", True),
+    "withdraw": ("Withdraw", "gray", False, "", False),
+}
+APART = frozenset({"deny", "withdraw"})  # destructive: set apart from the others
 
 
 def status_badge(status: rx.Var, label: rx.Var) -> rx.Component:
     return rx.badge(
-        label, color_scheme=rx.match(status, *STATUS_COLORS.items(), "gray"), size="2", class_name="status-badge"
+        rx.match(status, *[(key, rx.icon(icon, size=12)) for key, icon in STATUS_ICONS.items()], rx.fragment()),
+        label,
+        color_scheme=rx.match(status, *STATUS_COLORS.items(), "gray"),
+        high_contrast=True,
+        size="2",
+        class_name="status-badge",
     )
 
 
@@ -45,25 +65,17 @@ def file_links(files: rx.Var) -> rx.Component:
         rx.foreach(
             files,
             lambda f: rx.link(
-                rx.card(
-                    rx.vstack(
-                        rx.cond(
-                            f.is_image,
-                            rx.image(
-                                src=f.url, max_width="160px", max_height="120px", object_fit="contain", alt=f.name
-                            ),
-                            rx.icon("file-text", size=32),
-                        ),
-                        rx.text(f.name, size="1", weight="medium"),
-                        rx.text(f.size, size="1", color_scheme="gray"),
-                        spacing="1",
-                        align="center",
-                    ),
-                    class_name="evidence-file",
+                rx.cond(
+                    f.is_image,
+                    rx.image(src=f.url, max_width="160px", max_height="120px", object_fit="contain", alt=""),
+                    rx.icon("file-text", size=28),
                 ),
+                rx.text(f.name, size="1", weight="medium", class_name="file-name"),
+                rx.text(f.size, size="1", color_scheme="gray"),
                 href=f.url,
                 is_external=True,
                 underline="none",
+                class_name="evidence-file",
             ),
         ),
         gap="2",
@@ -71,117 +83,117 @@ def file_links(files: rx.Var) -> rx.Component:
     )
 
 
-def summary_card(state) -> rx.Component:  # noqa: ANN001
-    d = state.detail
-    return rx.card(
-        rx.vstack(
-            rx.hstack(
-                rx.heading("Case #", d.summary.case_id, size="5"),
-                status_badge(d.summary.status, d.summary.status_label),
-                rx.spacer(),
-                countdown(d.summary.due_at),
-                align="center",
-                width="100%",
-            ),
-            rx.grid(
-                rx.text("Product", color_scheme="gray", size="2"),
-                rx.text(d.summary.product, " · ", d.summary.business, size="2"),
-                rx.text("Amount", color_scheme="gray", size="2"),
-                rx.text(d.summary.amount, " by ", d.method, ", paid ", local_time(d.paid_at, "MMM D, YYYY"), size="2"),
-                rx.text("Reason", color_scheme="gray", size="2"),
-                rx.text(d.summary.reason, size="2"),
-                rx.text("Opened", color_scheme="gray", size="2"),
-                rx.text(local_time(d.summary.opened_at), size="2"),
-                columns="140px 1fr",
-                gap="2",
-                width="100%",
-            ),
-            rx.text(d.description, size="2", white_space="pre-wrap"),
-            width="100%",
+def next_step_banner(state) -> rx.Component:  # noqa: ANN001
+    step = state.detail.next_step
+    return rx.callout.root(
+        rx.callout.icon(
+            rx.match(step.tone, ("act", rx.icon("circle-alert")), ("wait", rx.icon("clock")), rx.icon("lock"))
         ),
-        width="100%",
-    )
-
-
-def timeline(state) -> rx.Component:  # noqa: ANN001
-    return rx.card(
         rx.vstack(
-            rx.heading("Timeline", size="3"),
-            rx.foreach(
-                state.detail.timeline,
-                lambda item: rx.hstack(
-                    rx.box(
-                        width="10px",
-                        height="10px",
-                        border_radius="50%",
-                        background="var(--accent-9)",
-                        margin_top="6px",
-                        flex_shrink="0",
-                    ),
-                    rx.vstack(
-                        rx.text(rx.text.strong(item.who), " ", item.text, size="2"),
-                        rx.text(local_time(item.at), size="1", color_scheme="gray"),
-                        rx.cond(item.detail != "", rx.text(item.detail, size="2", white_space="pre-wrap")),
-                        file_links(item.files),
-                        spacing="1",
-                    ),
-                    align="start",
-                    class_name="timeline-item",
-                ),
-            ),
-            spacing="3",
-            width="100%",
-        ),
-        width="100%",
-    )
-
-
-def chat(state) -> rx.Component:  # noqa: ANN001
-    return rx.card(
-        rx.vstack(
-            rx.heading("Messages", size="3"),
-            rx.cond(state.detail.chat.length() == 0, rx.text("No messages yet.", size="2", color_scheme="gray")),
-            rx.foreach(
-                state.detail.chat,
-                lambda m: rx.box(
-                    rx.text(rx.text.strong(m.who), " · ", local_time(m.at), size="1", color_scheme="gray"),
-                    rx.text(m.body, size="2", white_space="pre-wrap"),
-                    file_links(m.files),
-                    padding="0.6em",
-                    border_radius="8px",
-                    background="var(--gray-a3)",
-                    width="100%",
-                    class_name="chat-message",
-                ),
-            ),
+            rx.text(step.headline, weight="bold", size="3", class_name="next-step-headline"),
             rx.cond(
-                ~state.detail.is_final,
-                rx.vstack(
-                    rx.text_area(
-                        placeholder="Write a message", aria_label="Message", id=MESSAGE_FIELD_ID, width="100%"
+                step.deadline,
+                rx.text(
+                    rx.cond(
+                        step.tone == "act",
+                        rx.fragment("If you don't ", step.verb, " by ", absolute_time(step.deadline), ", "),
+                        rx.fragment(
+                            "Waiting on ",
+                            step.waiting_on,
+                            " until ",
+                            absolute_time(step.deadline),
+                            ". If they don't ",
+                            step.verb,
+                            ", ",
+                        ),
                     ),
-                    file_picker(MESSAGE_UPLOAD_ID),
-                    rx.button(
-                        "Send",
-                        loading=state.busy,
-                        on_click=state.send_message(picked_files(MESSAGE_UPLOAD_ID), dom_value(MESSAGE_FIELD_ID)),
-                    ),
-                    width="100%",
-                    align="start",
+                    step.consequence,
+                    ".",
+                    size="2",
+                    class_name="next-step-deadline",
                 ),
             ),
-            spacing="3",
-            width="100%",
+            rx.cond(step.deadline, countdown(step.deadline)),
+            rx.cond(
+                step.review_target,
+                rx.text("Reviewers aim to decide by ", absolute_time(step.review_target), ".", size="2"),
+            ),
+            spacing="1",
         ),
+        color_scheme=rx.match(step.tone, ("act", "amber"), ("wait", "blue"), "gray"),
         width="100%",
+        class_name="next-step",
+        role="status",
+    )
+
+
+def _body(state, item) -> rx.Component:  # noqa: ANN001
+    folded = item.is_long & ~state.unfolded.contains(item.key)
+    return rx.fragment(
+        rx.box(
+            rx.foreach(
+                item.body,
+                lambda part: rx.cond(
+                    part.url != "",
+                    rx.link(
+                        part.text,
+                        href=part.url,
+                        is_external=True,
+                        custom_attrs={"rel": "noopener noreferrer nofollow"},
+                    ),
+                    rx.text.span(part.text),
+                ),
+            ),
+            class_name=rx.cond(folded, "thread-body folded", "thread-body"),
+        ),
+        rx.cond(
+            item.is_long,
+            rx.button(
+                rx.cond(folded, "Show more", "Show less"),
+                variant="ghost",
+                size="1",
+                on_click=state.toggle_fold(item.key),
+                type="button",
+            ),
+        ),
+    )
+
+
+def _thread_item(state, item) -> rx.Component:  # noqa: ANN001
+    return rx.box(
+        rx.flex(
+            rx.text(rx.text.strong(item.who), rx.cond(item.is_message, "", rx.fragment(" ", item.text)), size="2"),
+            rx.text(local_time(item.at), size="1", color_scheme="gray"),
+            justify="between",
+            gap="2",
+            wrap="wrap",
+        ),
+        rx.cond(item.body.length() > 0, _body(state, item)),
+        file_links(item.files),
+        class_name=rx.cond(
+            item.is_message,
+            rx.cond(item.party == state.party, "thread-item chat-message mine", "thread-item chat-message"),
+            "thread-item timeline-item",
+        ),
+    )
+
+
+def thread(state) -> rx.Component:  # noqa: ANN001
+    return rx.vstack(
+        rx.heading("Conversation", size="3"),
+        rx.foreach(state.detail.thread, lambda item: _thread_item(state, item)),
+        spacing="3",
+        width="100%",
+        class_name="case-thread",
     )
 
 
 def _action_button(state, action: str) -> rx.Component:  # noqa: ANN001
     label, color, _, _, _ = ACTIONS[action]
+    variant = "soft" if action in APART else "solid"
     return rx.cond(
         state.detail.actions.contains(action),
-        rx.button(label, color_scheme=color, on_click=state.open_action(action), type="button"),
+        rx.button(label, color_scheme=color, variant=variant, on_click=state.open_action(action), type="button"),
     )
 
 
@@ -190,13 +202,16 @@ def _confirmation(state, action: str) -> rx.Component:  # noqa: ANN001
         return rx.text(
             "This refunds ",
             rx.text.strong(state.detail.summary.amount),
-            " to the buyer now. It can't be undone.",
+            " to ",
+            state.detail.summary.buyer,
+            " now. It can't be undone.",
             size="2",
             class_name="refund-confirmation",
         )
-    if action == "withdraw":
-        return rx.text("Withdrawing closes the case for good; it can't be reopened.", size="2")
-    return rx.text("Are you sure? This can't be undone.", size="2")
+    return rx.text(
+        "Withdrawing closes the case for good: the payment will not be refunded, and the case can't be reopened.",
+        size="2",
+    )
 
 
 def _action_form(state, action: str) -> rx.Component:  # noqa: ANN001
@@ -206,13 +221,11 @@ def _action_form(state, action: str) -> rx.Component:  # noqa: ANN001
         rx.card(
             rx.vstack(
                 rx.heading(label, size="3"),
-                rx.cond(
-                    needs_text,
-                    rx.text_area(placeholder=text_label, aria_label=text_label, id=ACTION_FIELD_ID, width="100%"),
-                    _confirmation(state, action),
-                ),
-                file_picker(ACTION_UPLOAD_ID) if accepts_files else rx.fragment(),
-                rx.hstack(
+                rx.text_area(placeholder=text_label, aria_label=text_label, id=ACTION_FIELD_ID, width="100%", rows="4")
+                if needs_text
+                else _confirmation(state, action),
+                file_picker(ACTION_UPLOAD_ID, "Add proof") if accepts_files else rx.fragment(),
+                rx.flex(
                     rx.button(
                         f"Confirm: {label}",
                         color_scheme=color,
@@ -220,43 +233,152 @@ def _action_form(state, action: str) -> rx.Component:  # noqa: ANN001
                         on_click=state.take_action(picked_files(ACTION_UPLOAD_ID), dom_value(ACTION_FIELD_ID)),
                     ),
                     rx.button("Cancel", variant="soft", color_scheme="gray", on_click=state.close_action),
+                    gap="2",
+                    wrap="wrap",
                 ),
                 width="100%",
             ),
             width="100%",
+            class_name="action-form",
         ),
     )
 
 
-def actions_panel(state, actions: list[str]) -> rx.Component:  # noqa: ANN001
+def actions_bar(state, actions: list[str]) -> rx.Component:  # noqa: ANN001
+    """The decisions this viewer may take, after the evidence they are about; destructive ones set apart."""
+    chosen = [a for a in actions if a in ACTIONS]
     return rx.cond(
         state.detail.actions.length() > 0,
-        rx.card(
-            rx.vstack(
-                rx.heading("What you can do", size="3"),
-                rx.flex(*[_action_button(state, a) for a in actions], gap="2", wrap="wrap"),
-                *[_action_form(state, a) for a in actions],
+        rx.vstack(
+            rx.flex(
+                *[_action_button(state, a) for a in chosen if a not in APART],
+                rx.spacer(),
+                *[_action_button(state, a) for a in chosen if a in APART],
+                gap="3",
+                wrap="wrap",
                 width="100%",
+                class_name="case-actions",
+            ),
+            *[_action_form(state, a) for a in chosen],
+            width="100%",
+        ),
+    )
+
+
+def _pinned_question(state) -> rx.Component:  # noqa: ANN001
+    question = state.detail.question
+    return rx.box(
+        rx.text(
+            rx.icon("pin", size=14),
+            " Question from ",
+            question.asked_by,
+            ", ",
+            local_time(question.asked_at, "MMM D"),
+            size="1",
+            weight="bold",
+        ),
+        rx.text(question.text, size="2", class_name="thread-body"),
+        rx.cond(
+            state.detail.next_step.deadline,
+            rx.text("Reply by ", absolute_time(state.detail.next_step.deadline), ".", size="1", color_scheme="gray"),
+        ),
+        class_name="pinned-question",
+    )
+
+
+def composer(state) -> rx.Component:  # noqa: ANN001
+    """One box: while a question waits on me, what I send from here is my reply (with its files)."""
+    replying = state.detail.question.is_not_none()
+    return rx.cond(
+        ~state.detail.is_final,
+        rx.vstack(
+            rx.cond(replying, _pinned_question(state)),
+            rx.text_area(
+                placeholder=rx.cond(replying, "Write your reply", "Write a message"),
+                aria_label=rx.cond(replying, "Your reply", "Message"),
+                id=MESSAGE_FIELD_ID,
+                width="100%",
+                rows="3",
+            ),
+            rx.flex(
+                file_picker(MESSAGE_UPLOAD_ID),
+                rx.button(
+                    rx.icon("send", size=16),
+                    rx.cond(replying, "Send reply", "Send"),
+                    loading=state.busy,
+                    on_click=state.send(picked_files(MESSAGE_UPLOAD_ID), dom_value(MESSAGE_FIELD_ID)),
+                    class_name="send-button",
+                ),
+                justify="between",
+                align="start",
+                gap="3",
+                width="100%",
+                wrap="wrap",
+            ),
+            width="100%",
+            class_name="composer",
+        ),
+    )
+
+
+def case_facts(state) -> rx.Component:  # noqa: ANN001
+    d = state.detail
+    return rx.card(
+        rx.vstack(
+            rx.flex(
+                rx.heading("Case #", d.summary.case_id, size="4"),
+                status_badge(d.summary.status, d.summary.status_label),
+                justify="between",
+                align="center",
+                gap="2",
+                wrap="wrap",
+                width="100%",
+            ),
+            rx.el.dl(
+                *[
+                    rx.fragment(rx.el.dt(term), rx.el.dd(value))
+                    for term, value in (
+                        ("Amount", d.summary.amount),
+                        ("Product", rx.fragment(d.summary.product, " · ", d.summary.business)),
+                        ("Payment", rx.fragment(d.method, ", paid ", local_time(d.paid_at, "MMM D, YYYY"))),
+                        ("Buyer", d.summary.buyer),
+                        ("Reason", d.summary.reason),
+                        ("Opened", local_time(d.summary.opened_at)),
+                    )
+                ],
+                class_name="facts",
+            ),
+            rx.cond(
+                d.files.length() > 0,
+                rx.vstack(rx.heading("Files", size="2"), file_links(d.files), spacing="2", width="100%"),
             ),
             width="100%",
         ),
+        width="100%",
     )
 
 
-def case_page_body(state, actions: list[str], *sections: rx.Component) -> rx.Component:  # noqa: ANN001
-    """The case page; `sections` (a portal's own, like the creator's customer card) follow the summary."""
+def case_workspace(state, actions: list[str], *context: rx.Component) -> rx.Component:  # noqa: ANN001
+    """The case page; `context` (a portal's own cards, like the creator's customer) follows the case facts."""
     return rx.cond(
         state.detail,
         rx.vstack(
+            next_step_banner(state),
             error_callout(state.error),
             notice_callout(state.notice),
-            summary_card(state),
-            actions_panel(state, actions),
-            *sections,
-            timeline(state),
-            chat(state),
+            rx.box(
+                rx.vstack(
+                    thread(state), actions_bar(state, actions), composer(state), spacing="4", class_name="case-main"
+                ),
+                rx.vstack(case_facts(state), *context, spacing="4", class_name="case-context"),
+                class_name="case-workspace",
+            ),
             width="100%",
             spacing="4",
         ),
-        rx.cond(state.not_found, rx.callout("Case not found.", icon="search-x", color_scheme="gray"), rx.spinner()),
+        rx.cond(
+            state.not_found,
+            rx.callout("Case not found.", icon="search-x", color_scheme="gray"),
+            placeholder("Loading the case"),
+        ),
     )

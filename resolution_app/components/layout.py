@@ -82,14 +82,41 @@ def local_time(value: rx.Var, fmt: str = "MMM D, YYYY HH:mm") -> rx.Component:
     return rx.moment(value, format=fmt, local=True)
 
 
+def absolute_time(value: rx.Var) -> rx.Component:
+    """A UTC time as the viewer's clock shows it, with its zone: "Nov 29, 4:03 PM PST"."""
+    text = rx.Var(
+        _js_expr=(
+            f"(({value}) ? new Date(String({value}).replace(' ', 'T')).toLocaleString('en-US', "
+            "{month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit', timeZoneName: 'short'}) : '')"
+        ),
+        _var_type=str,
+        _var_data=value._get_all_var_data(),
+    )
+    return rx.text.span(text, class_name="absolute-time")
+
+
+def placeholder(label: str, rows: int = 3) -> rx.Component:
+    """What a page shows until its data has arrived: grey bars, never an empty state or a zero."""
+    return rx.vstack(
+        *[rx.skeleton(rx.box(height="1.4em", width="100%")) for _ in range(rows)],
+        width="100%",
+        spacing="3",
+        aria_label=label,
+        aria_busy="true",
+        class_name="loading-placeholder",
+    )
+
+
 def countdown(due: rx.Var) -> rx.Component:
+    """Time left to a deadline, and the deadline itself: "in 3 days · Nov 29, 4:03 PM PST"; a dash for none."""
     return rx.cond(
         due,
         rx.hstack(
-            rx.icon("clock", size=14),
-            rx.text("Due ", rx.moment(due, from_now=True, interval=30000), " (", local_time(due), ")", size="2"),
+            rx.icon("clock", size=14, aria_hidden="true"),
+            rx.text(rx.moment(due, from_now=True, interval=30000), " · ", absolute_time(due), size="2"),
             align="center",
             spacing="1",
+            class_name="countdown",
         ),
         rx.text("—", size="2", color_scheme="gray"),
     )

@@ -28,6 +28,12 @@ class NextStep:
     review_target: datetime | None = None  # when reviewers aim to decide (reported, not a deadline)
 
 
+def someones_deadline(status: CaseStatus, due_at: datetime | None) -> datetime | None:
+    """The time a party must act by, if any. Under review the due time is the reviewers' target: no one's deadline.
+    (A closed case keeps a due time only while its appeal window is open.)"""
+    return None if status == S.UNDER_PLATFORM_REVIEW else due_at
+
+
 def next_step(state: CaseState, viewer: Party, now: datetime) -> NextStep:
     if lifecycle.is_final(state, now):
         return NextStep(tone="closed", headline=_closed_headline(state), deadline=None)

@@ -14,3 +14,23 @@ def written(text: str) -> str:
     """Text as a person meant it: invisible control characters (NUL, escapes, carriage returns) are dropped, line
     breaks and tabs kept. Harmless to strip, and PostgreSQL refuses NUL in text."""
     return CONTROL_CHARACTERS.sub(lambda found: found.group() if found.group() in "\n\t" else "", text)
+
+
+# A link is http(s)://, then anything up to a blank or an angle bracket; trailing punctuation stays text.
+LINK = re.compile(r"https?://[^\s<>\"]+[^\s<>\".,;:!?)\]'’”]", re.IGNORECASE)
+
+
+def linked_parts(text: str) -> list[tuple[str, str]]:
+    """`text` as runs of (text, url): url is set for an http or https link, and empty for plain text around it.
+
+    Only these two schemes ever become links: "javascript:" and the like stay words on the screen.
+    """
+    parts, start = [], 0
+    for found in LINK.finditer(text):
+        if found.start() > start:
+            parts.append((text[start : found.start()], ""))
+        parts.append((found.group(), found.group()))
+        start = found.end()
+    if start < len(text) or not parts:
+        parts.append((text[start:], ""))
+    return parts

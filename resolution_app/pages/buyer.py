@@ -2,7 +2,7 @@
 
 import reflex as rx
 
-from resolution_app.components.case_view import case_page_body, status_badge
+from resolution_app.components.case_view import case_workspace, status_badge
 from resolution_app.components.file_picker import file_picker, picked_files
 from resolution_app.components.layout import countdown, dom_value, error_callout, field_label, local_time, page
 from resolution_app.state.buyer import CLAIM_UPLOAD_ID, BuyerCasesState, BuyerCaseState, ClaimState, PurchasesState
@@ -15,7 +15,7 @@ NATIVE_SELECT_STYLE = {
     "min_width": "280px",
     "font_size": "var(--font-size-2)",
 }
-BUYER_ACTIONS = ["reply", "escalate", "appeal", "withdraw"]
+BUYER_ACTIONS = ["escalate", "appeal", "withdraw"]
 
 
 def _purchase_row(row) -> rx.Component:  # noqa: ANN001
@@ -133,4 +133,4 @@ def cases_page() -> rx.Component:
 
 
 def buyer_case_page() -> rx.Component:
-    return page("Your case", case_page_body(BuyerCaseState, BUYER_ACTIONS))
+    return page("Your case", case_workspace(BuyerCaseState, BUYER_ACTIONS))

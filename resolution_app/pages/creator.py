@@ -2,13 +2,13 @@
 
 import reflex as rx
 
-from resolution_app.components.case_view import case_page_body, status_badge
+from resolution_app.components.case_view import case_workspace, status_badge
 from resolution_app.components.creator_layout import creator_page
 from resolution_app.components.layout import countdown, error_callout, field_label, local_time
 from resolution_app.services.creator_cases import COLUMNS
 from resolution_app.state.creator import CreatorCaseState, CreatorTableState
 
-CREATOR_ACTIONS = ["accept", "deny", "request_more_info", "reply", "appeal"]
+CREATOR_ACTIONS = ["accept", "request_more_info", "deny", "appeal"]
 T = CreatorTableState
 SORTABLE = {"amount", "opened", "due", "resolved"}
 EXPORT_ALL_URL = "/api/creator/cases.csv?all=1"
@@ -251,5 +251,5 @@ def creator_case_page() -> rx.Component:
     return creator_page(
         "Case",
         rx.link("← Resolution center", href="/creator/resolutions", size="2"),
-        case_page_body(CreatorCaseState, CREATOR_ACTIONS, rx.cond(CreatorCaseState.customer, _customer_card())),
+        case_workspace(CreatorCaseState, CREATOR_ACTIONS, rx.cond(CreatorCaseState.customer, _customer_card())),
     )

@@ -34,7 +34,7 @@ REQUIRED_TEXT: dict[CaseAction, str] = {
     A.DECIDE_CREDIT: "Write the rationale for your decision.",
     A.DECIDE_MERCHANT_WINS: "Write the rationale for your decision.",
 }
-FILE_ACTIONS = frozenset({A.REPLY, A.APPEAL, A.ESCALATE})
+FILE_ACTIONS = frozenset({A.REPLY, A.APPEAL, A.ESCALATE, A.DENY, A.REQUEST_MORE_INFO})  # proof may come with them
 PARTY_ACTIONS = frozenset(A) - {A.AUTO_REFUND, A.EXPIRE}  # the system's own moves are never a person's
 
 

@@ -1,5 +1,6 @@
 """What each party sees of a case: lists, the case page, its timeline and chat."""
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -11,12 +12,15 @@ from resolution_app.domain.enums import (
     PAYMENT_METHOD_LABELS,
     REASON_LABELS,
     STATUS_LABELS,
+    CaseAction,
     CaseStatus,
     Party,
     PaymentMethod,
     Reason,
 )
 from resolution_app.domain.money import format_money
+from resolution_app.domain.next_step import NextStep, next_step, someones_deadline
+from resolution_app.domain.text import linked_parts
 from resolution_app.infra.clock import clock
 from resolution_app.infra.db import read
 from resolution_app.models import Attachment, Business, Case, CaseEvent, Message, Payment, Product, User
@@ -54,21 +58,35 @@ class FileView:
 
 
 @dataclass(frozen=True)
-class TimelineItem:
+class TextPart:
+    """A run of written text, or a link (`url` set) found in it: only http and https ever become links."""
+
+    text: str
+    url: str = ""
+
+
+@dataclass(frozen=True)
+class ThreadItem:
+    """One entry of a case's conversation: a move on the case ("denied the claim") or a chat message."""
+
+    key: str  # "event-3", "message-7": stable, for folding long ones
     at: datetime
     who: str
-    text: str
-    detail: str
+    party: str
+    is_message: bool
+    text: str  # what the move did; empty for a message
+    body: list[TextPart]  # the words that came with it
+    is_long: bool  # folded behind "Show more" at first
     files: list[FileView] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
-class ChatItem:
-    at: datetime
-    who: str
-    party: str
-    body: str
-    files: list[FileView] = field(default_factory=list)
+class Question:
+    """A question waiting on the viewer: their reply goes from the composer."""
+
+    asked_by: str  # "the creator", "the platform"
+    text: str
+    asked_at: datetime
 
 
 @dataclass(frozen=True)
@@ -96,11 +114,14 @@ class CaseDetail:
     waiting_on_you: bool
     is_final: bool
     actions: list[str]
-    timeline: list[TimelineItem]
-    chat: list[ChatItem]
+    next_step: NextStep
+    question: Question | None
+    thread: list[ThreadItem]
+    files: list[FileView]
 
 
 def _summary(case: Case, product: Product, business: Business, buyer: User) -> CaseSummary:
+    """A case as lists show it; its due time only when it is someone's deadline."""
     return CaseSummary(
         case_id=case.id,
         product=product.name,
@@ -111,7 +132,7 @@ def _summary(case: Case, product: Product, business: Business, buyer: User) -> C
         status=case.status,
         status_label=STATUS_LABELS[CaseStatus(case.status)],
         opened_at=case.opened_at,
-        due_at=case.due_at,
+        due_at=someones_deadline(CaseStatus(case.status), case.due_at),
         resolved_at=case.resolved_at,
     )
 
@@ -144,6 +165,7 @@ def case_detail(user: User, case_id: int, party: Party) -> CaseDetail:
         actions = [a.value for a in lifecycle.allowed_actions(state, party, now)] if acting else []
         attachments = list(session.exec(select(Attachment).where(Attachment.case_id == case.id)))
         links = {a.id: _file_view(a, user, party) for a in attachments}  # the case check above covers its files
+        thread = _thread(session, case, attachments, links)
         return CaseDetail(
             summary=_summary(case, product, business, buyer),
             version=case.version,
@@ -153,8 +175,10 @@ def case_detail(user: User, case_id: int, party: Party) -> CaseDetail:
             waiting_on_you=lifecycle.WAITING_ON.get(state.status) == party,
             is_final=lifecycle.is_final(state, now),
             actions=actions,
-            timeline=_timeline(session, case, attachments, links),
-            chat=_chat(session, case, attachments, links),
+            next_step=next_step(state, party, now),
+            question=_question(session, case) if CaseAction.REPLY.value in actions else None,
+            thread=thread,
+            files=[links[a.id] for a in attachments],
         )
 
 
@@ -187,31 +211,45 @@ def _who(party: str, actor_id: int | None, names: dict[int, str]) -> str:
     return f"{names[actor_id]} ({label.lower()})" if actor_id in names else label
 
 
-def _timeline(session: Session, case: Case, attachments: list[Attachment], links: dict) -> list[TimelineItem]:
+def _thread(session: Session, case: Case, attachments: list[Attachment], links: dict) -> list[ThreadItem]:
+    """The claim, every move and every message, oldest first: one conversation."""
     events = list(session.exec(select(CaseEvent).where(CaseEvent.case_id == case.id).order_by(CaseEvent.id)))
-    names = _names(session, {e.actor_id for e in events if e.actor_id})
-    return [
-        TimelineItem(
-            at=e.at,
-            who=_who(e.party, e.actor_id, names),
-            text=EVENT_TEXTS.get(e.kind, e.kind),
-            detail=e.detail,
-            files=[links[a.id] for a in attachments if a.event_id == e.id],
-        )
-        for e in events
-    ]
-
-
-def _chat(session: Session, case: Case, attachments: list[Attachment], links: dict) -> list[ChatItem]:
     messages = list(session.exec(select(Message).where(Message.case_id == case.id).order_by(Message.id)))
-    names = _names(session, {m.author_id for m in messages if m.author_id})
-    return [
-        ChatItem(
-            at=m.created_at,
-            who=_who(m.party, m.author_id, names),
-            party=m.party,
-            body=m.body,
-            files=[links[a.id] for a in attachments if a.message_id == m.id],
+    names = _names(session, {e.actor_id for e in events if e.actor_id} | {m.author_id for m in messages if m.author_id})
+    files_of: dict[str, list[FileView]] = defaultdict(list)
+    for attachment in attachments:
+        owner = f"event-{attachment.event_id}" if attachment.event_id else f"message-{attachment.message_id}"
+        files_of[owner].append(links[attachment.id])
+
+    def item(key: str, at: datetime, party: str, actor_id: int | None, text: str, body: str) -> ThreadItem:
+        return ThreadItem(
+            key=key,
+            at=at,
+            who=_who(party, actor_id, names),
+            party=party,
+            is_message=key.startswith("message"),
+            text=text,
+            body=[TextPart(part, url) for part, url in linked_parts(body)],
+            is_long=len(body) > LONG_TEXT_CHARS,
+            files=files_of.get(key, []),
         )
-        for m in messages
+
+    items = [
+        item(f"event-{e.id}", e.at, e.party, e.actor_id, EVENT_TEXTS.get(e.kind, e.kind), e.detail) for e in events
     ]
+    items += [item(f"message-{m.id}", m.created_at, m.party, m.author_id, "", m.body) for m in messages]
+    return sorted(items, key=lambda entry: entry.at)
+
+
+QUESTIONS = (CaseAction.REQUEST_MORE_INFO, CaseAction.REQUEST_BUYER_INFO, CaseAction.REQUEST_MERCHANT_INFO)
+LONG_TEXT_CHARS = 600  # longer words are folded behind "Show more" at first
+
+
+def _question(session: Session, case: Case) -> Question | None:
+    """The latest question asked of the side the case waits on."""
+    query = select(CaseEvent).where(CaseEvent.case_id == case.id, CaseEvent.kind.in_([q.value for q in QUESTIONS]))
+    asked = session.exec(query.order_by(CaseEvent.id.desc())).first()
+    if asked is None:
+        return None
+    asker = "the platform" if asked.party == Party.REVIEWER else "the creator"
+    return Question(asked_by=asker, text=asked.detail, asked_at=asked.at)

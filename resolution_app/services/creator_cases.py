@@ -12,7 +12,9 @@ from resolution_app.domain.enums import REASON_LABELS, STATUS_LABELS, CaseStatus
 from resolution_app.domain.errors import InvalidInput
 from resolution_app.domain.ids import MAX_ID
 from resolution_app.domain.money import format_money
+from resolution_app.domain.next_step import someones_deadline
 from resolution_app.domain.text import has_control_characters
+from resolution_app.infra.clock import clock
 from resolution_app.infra.db import read, transaction
 from resolution_app.models import BusinessMember, Case, Payment, Product, TablePreference, User
 from resolution_app.services.access import business_ids_of
@@ -135,7 +137,8 @@ class CaseRow:
     status_label: str
     waiting_on_creator: bool
     opened_at: datetime
-    due_at: datetime | None
+    due_at: datetime | None  # someone's deadline; none while the platform reviews
+    overdue: bool
     resolved_at: datetime | None
 
 
@@ -195,7 +198,8 @@ def _rows_query(business_ids: list[int], f: CaseFilter) -> Select:
     return _filtered(_scoped(_ROWS.order_by(*_ORDERS[f.sort, f.descending]), business_ids), f)
 
 
-def _row(r: Row) -> CaseRow:
+def _row(r: Row, now: datetime) -> CaseRow:
+    deadline = someones_deadline(CaseStatus(r.status), r.due_at)
     return CaseRow(
         case_id=r.id,
         reason=REASON_LABELS[Reason(r.reason)],
@@ -210,7 +214,8 @@ def _row(r: Row) -> CaseRow:
         status_label=STATUS_LABELS[CaseStatus(r.status)],
         waiting_on_creator=r.status in WAITING_ON_CREATOR,
         opened_at=r.opened_at,
-        due_at=r.due_at,
+        due_at=deadline,
+        overdue=deadline is not None and deadline <= now,
         resolved_at=r.resolved_at,
     )
 
@@ -240,7 +245,8 @@ def _page(session: Session, business_ids: list[int], f: CaseFilter, page: int, p
 
 def _rows(session: Session, business_ids: list[int], f: CaseFilter, page: int, page_size: int) -> list[CaseRow]:
     query = _rows_query(business_ids, f).offset((page - 1) * page_size).limit(page_size)
-    return [_row(r) for r in session.exec(query)]
+    now = clock.now()
+    return [_row(r, now) for r in session.exec(query)]
 
 
 def list_cases(user: User, f: CaseFilter, page: int = 1, page_size: int = PAGE_SIZE) -> CasePage:
@@ -310,7 +316,8 @@ def _keyset_pages(query: Select, f: CaseFilter, batch: int) -> Iterator[CaseRow]
     while True:
         with transaction() as session:
             page = list(session.exec(query if last is None else query.where(_after(f, last))))
-        yield from (_row(r) for r in page)
+        now = clock.now()
+        yield from (_row(r, now) for r in page)
         if len(page) < batch:
             return
         last = page[-1]

@@ -38,6 +38,8 @@ DOCUMENT_NAMES = {
 @dataclass(frozen=True)
 class LogEntry:
     at: datetime
+    product: str  # the purchase the entry is about; "" for the account as a whole
+    this_purchase: bool  # about the payment the case disputes: shown first, the rest behind "Show all purchases"
     what: str
     detail: str
     document: str  # e.g. "Refund policy v1"; "" when the entry names no legal document
@@ -73,10 +75,12 @@ def customer_context(user: User, case_id: int) -> CustomerContext:
         case = require_case(session, user, case_id, Party.CREATOR)
         customer = session.get(User, case.buyer_id)
         logs = session.exec(
-            select(UserLog, LegalDocument)
+            select(UserLog, LegalDocument, Product.name)
             .outerjoin(LegalDocument, LegalDocument.id == UserLog.legal_document_id)
+            .outerjoin(Payment, Payment.id == UserLog.payment_id)
+            .outerjoin(Product, Product.id == Payment.product_id)
             .where(UserLog.user_id == customer.id, UserLog.business_id == case.business_id)
-            .order_by(UserLog.at.desc(), UserLog.id.desc())
+            .order_by((UserLog.payment_id == case.payment_id).is_(True).desc(), UserLog.at.desc(), UserLog.id.desc())
         ).all()
         payments = session.exec(
             select(Payment, Product.name, Case.id, Case.status)
@@ -90,16 +94,18 @@ def customer_context(user: User, case_id: int) -> CustomerContext:
             email=customer.email,
             username=customer.username,
             customer_since=min((p.paid_at for p, *_ in payments), default=customer.created_at),
-            logs=[_log_entry(log, document) for log, document in logs],
+            logs=[_log_entry(log, document, product, case.payment_id) for log, document, product in logs],
             payments=[
                 _payment_entry(p, product, other_id, status, case.id) for p, product, other_id, status in payments
             ],
         )
 
 
-def _log_entry(log: UserLog, document: LegalDocument | None) -> LogEntry:
+def _log_entry(log: UserLog, document: LegalDocument | None, product: str | None, disputed_payment: int) -> LogEntry:
     return LogEntry(
         at=log.at,
+        product=product or "",
+        this_purchase=log.payment_id == disputed_payment,
         what=LOG_LABELS[UserLogKind(log.kind)],
         detail=log.detail,
         document=f"{DOCUMENT_NAMES[LegalDocumentKind(document.kind)]} v{document.version}" if document else "",

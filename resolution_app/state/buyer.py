@@ -79,7 +79,7 @@ class ClaimState(SessionState):
             self.error, self.submitting = error.message, False
             return
         self.submitting = False
-        yield [rx.clear_selected_files(CLAIM_UPLOAD_ID), rx.redirect(f"/cases/{case_id}")]
+        yield [rx.clear_selected_files(CLAIM_UPLOAD_ID), rx.redirect(f"/cases/{case_id}?submitted=1")]
 
 
 class BuyerCasesState(SessionState):

@@ -6,7 +6,8 @@ from typing import ClassVar
 
 import reflex as rx
 
-from resolution_app.domain.enums import Party
+from resolution_app.domain.confirmations import claim_outcome, done_message
+from resolution_app.domain.enums import CaseAction, CaseStatus, Party
 from resolution_app.domain.errors import DomainError, NotFound
 from resolution_app.infra.evidence import IncomingFile
 from resolution_app.services import case_actions, case_views
@@ -32,6 +33,16 @@ class CasePageState(rx.State, mixin=True):
     error: str = ""
     notice: str = ""
     busy: bool = False
+    unfolded: list[str] = []  # long thread entries the viewer opened with "Show more"
+
+    @rx.var
+    def party(self) -> str:
+        return self._party.value
+
+    @rx.var
+    def replying(self) -> bool:
+        """A question waits on the viewer: the composer sends their reply."""
+        return bool(self.detail and self.detail.question)
 
     async def _viewer(self):  # noqa: ANN202 - the signed-in user; portals may check more (and refresh their frame)
         return await self._user()
@@ -54,8 +65,22 @@ class CasePageState(rx.State, mixin=True):
         user = await self._viewer()
         if user is None:
             return self._login_redirect()
-        self.error, self.notice, self.pending_action, self.busy = "", "", "", False
+        self.error, self.pending_action, self.busy, self.unfolded = "", "", False, []
         await self._refresh(user)
+        submitted = self.router.url.query_parameters.get("submitted") == "1"
+        self.notice = self._claim_outcome() if submitted else ""
+
+    def _done_message(self, action: str) -> str:
+        d = self.detail
+        asked_by = d.question.asked_by if d and d.question else "the creator"
+        return done_message(action, amount=d.summary.amount, buyer=d.summary.buyer, asked_by=asked_by) if d else ""
+
+    def _claim_outcome(self) -> str:
+        d = self.detail
+        if d is None:
+            return ""
+        refunded = d.summary.status == CaseStatus.CUSTOMER_WON
+        return claim_outcome(refunded=refunded, amount=d.summary.amount, method=d.method, business=d.summary.business)
 
     @rx.event
     def open_action(self, action: str):
@@ -66,6 +91,11 @@ class CasePageState(rx.State, mixin=True):
     @rx.event
     def close_action(self):
         self.pending_action = ""
+
+    @rx.event
+    def toggle_fold(self, key: str):
+        key = str(key)
+        self.unfolded = [k for k in self.unfolded if k != key] if key in self.unfolded else [*self.unfolded, key][-50:]
 
     async def _run(self, work, success: str, clear: str):  # noqa: ANN001
         """Call `work(user)` (a service) off the event loop; show its refusal, refresh the case either way."""
@@ -91,12 +121,26 @@ class CasePageState(rx.State, mixin=True):
         return [rx.clear_selected_files(clear), rx.set_value(MESSAGE_FIELD_ID, ""), rx.set_value(ACTION_FIELD_ID, "")]
 
     @rx.event
-    async def send_message(self, files: list[rx.UploadFile], body: str):
+    async def send(self, files: list[rx.UploadFile], body: str):
+        """The composer: my reply while a question waits on me, otherwise a chat message."""
         case_id, body, uploads = self._case_id(), str(body), incoming(files)
-        if case_id is None:
+        if case_id is None or self.detail is None:
             return
-        work = partial(case_actions.send_message, case_id=case_id, party=self._party, body=body, uploads=uploads)
-        async for update in self._run(work, "Message sent.", MESSAGE_UPLOAD_ID):
+        if self.replying:
+            work = partial(
+                case_actions.act,
+                case_id=case_id,
+                party=self._party,
+                action=CaseAction.REPLY.value,
+                expected_version=self.detail.version,
+                text=body,
+                uploads=uploads,
+            )
+            success = self._done_message(CaseAction.REPLY.value)
+        else:
+            work = partial(case_actions.send_message, case_id=case_id, party=self._party, body=body, uploads=uploads)
+            success = "Message sent."
+        async for update in self._run(work, success, MESSAGE_UPLOAD_ID):
             yield update
 
     @rx.event
@@ -115,5 +159,6 @@ class CasePageState(rx.State, mixin=True):
             text=text,
             uploads=uploads,
         )
-        async for update in self._run(work, "Done.", ACTION_UPLOAD_ID):
+        success = self._done_message(action)
+        async for update in self._run(work, success, ACTION_UPLOAD_ID):
             yield update

@@ -72,7 +72,7 @@ def test_a_healthy_app_says_so(database, store):
 def test_a_file_gone_from_storage_is_a_404_with_a_message(world, store):
     payment = world.payment("buyer@example.com", PaymentMethod.CARD, 1900)
     case_id = claims.open_claim(world.buyer, payment.id, "not_as_described", DESCRIPTION, [png()])
-    link = case_views.case_detail(world.buyer, case_id, Party.BUYER).timeline[0].files[0].url
+    link = case_views.case_detail(world.buyer, case_id, Party.BUYER).thread[0].files[0].url
     for stored in store.root.rglob("*"):
         if stored.is_file():
             stored.unlink()  # lost by the store, or removed by hand

@@ -38,8 +38,8 @@ def test_buyer_sees_case_with_files_due_date_and_withdraw_only(world, store):
     assert detail.summary.status_label == "Waiting on creator"
     assert detail.summary.due_at is not None
     assert detail.actions == ["withdraw"]
-    assert sorted(f.name for f in detail.timeline[0].files) == ["proof.png", "receipt.pdf"]
-    assert all("/api/files/" in f.url for f in detail.timeline[0].files)
+    assert sorted(f.name for f in detail.thread[0].files) == ["proof.png", "receipt.pdf"]
+    assert all("/api/files/" in f.url for f in detail.thread[0].files)
 
 
 def test_message_with_files_never_changes_status(world, store):
@@ -49,8 +49,8 @@ def test_message_with_files_never_changes_status(world, store):
     case_actions.send_message(world.creator, case_id, C, "Thanks, looking into it.")
     after = world.case(case_id)
     assert (after.status, after.version) == (before.status, before.version)
-    chat = case_views.case_detail(world.creator, case_id, C).chat
-    assert [m.body for m in chat] == ["Here is the screenshot.", "Thanks, looking into it."]
+    chat = [item for item in case_views.case_detail(world.creator, case_id, C).thread if item.is_message]
+    assert [[part.text for part in m.body] for m in chat] == [["Here is the screenshot."], ["Thanks, looking into it."]]
     assert [f.name for f in chat[0].files] == ["proof.png"]
 
 
@@ -196,7 +196,7 @@ def test_creator_silence_escalates_to_platform_review(world, store, frozen_clock
 
 def test_signed_link_serves_the_file_and_expires(world, store, frozen_clock):
     case_id = _open(world, [png()])
-    link = case_views.case_detail(world.buyer, case_id, B).timeline[0].files[0].url
+    link = case_views.case_detail(world.buyer, case_id, B).thread[0].files[0].url
     token = link.rsplit("/", 1)[1]
     download = files.open_download(token)
     assert download.content_type == "image/png" and b"".join(download.chunks).startswith(b"\x89PNG")
@@ -225,3 +225,27 @@ def test_case_rows_are_unique_per_payment_in_the_database(world, store):
                 updated_at=case.updated_at,
             )
         )
+
+
+def test_the_thread_is_one_conversation_and_a_question_waits_on_the_buyer(world, store, frozen_clock):
+    case_id = _open(world, [png()])
+    frozen_clock.advance(timedelta(minutes=5))
+    case_actions.send_message(world.buyer, case_id, B, "Also see https://example.com/proof.")
+    frozen_clock.advance(timedelta(minutes=5))
+    _act(world, world.creator, case_id, C, "request_more_info", text="Which module is empty?")
+    detail = case_views.case_detail(world.buyer, case_id, B)
+    assert [(item.is_message, item.text) for item in detail.thread] == [
+        (False, "opened the case"),
+        (True, ""),
+        (False, "asked for more information"),
+    ]
+    assert [(part.text, part.url) for part in detail.thread[1].body] == [
+        ("Also see ", ""),
+        ("https://example.com/proof", "https://example.com/proof"),
+        (".", ""),
+    ]
+    assert [f.name for f in detail.files] == ["proof.png"]
+    assert (detail.question.asked_by, detail.question.text) == ("the creator", "Which module is empty?")
+    assert (detail.next_step.tone, detail.next_step.verb) == ("act", "reply")
+    creator_view = case_views.case_detail(world.creator, case_id, C)
+    assert creator_view.question is None and creator_view.next_step.waiting_on == "the buyer"

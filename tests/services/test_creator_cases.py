@@ -142,7 +142,7 @@ def test_accept_refunds_once_and_marks_the_payment_refunded(world):
     case = _act(world, world.creator, case_id, "accept")
     assert case.status == CaseStatus.CUSTOMER_WON
     assert world.payment("buyer@example.com", PaymentMethod.CARD, 1900).status == PaymentStatus.REFUNDED
-    timeline = case_views.case_detail(world.buyer, case_id, Party.BUYER).timeline
+    timeline = case_views.case_detail(world.buyer, case_id, Party.BUYER).thread
     assert timeline[-1].text == "accepted the claim and refunded the payment"
     with pytest.raises(Exception):  # noqa: B017 - whatever path, never a second refund
         _act(world, world.creator, case_id, "accept")
@@ -249,12 +249,12 @@ def test_a_file_link_stops_working_once_access_is_gone(world, store):
     payment = world.payment("buyer@example.com", PaymentMethod.CARD, 1900)
     case_id = claims.open_claim(world.buyer, payment.id, "not_as_described", DESCRIPTION, [png()])
     manager = world.user("dave@example.com")
-    link = case_views.case_detail(manager, case_id, C).timeline[0].files[0].url
+    link = case_views.case_detail(manager, case_id, C).thread[0].files[0].url
     token = link.rsplit("/", 1)[1]
     assert b"".join(files.open_download(token).chunks).startswith(b"\x89PNG")
     with transaction() as session:
         session.delete(session.exec(select(BusinessMember).where(BusinessMember.user_id == manager.id)).one())
     with pytest.raises(NotFound):
         files.open_download(token)  # the link is still within its lifetime; the access behind it is not
-    buyers_link = case_views.case_detail(world.buyer, case_id, Party.BUYER).timeline[0].files[0].url
+    buyers_link = case_views.case_detail(world.buyer, case_id, Party.BUYER).thread[0].files[0].url
     assert files.open_download(buyers_link.rsplit("/", 1)[1]).content_type == "image/png"  # others' links live on
