@@ -301,7 +301,7 @@ def composer(state) -> rx.Component:  # noqa: ANN001
                 rows="3",
             ),
             rx.flex(
-                file_picker(MESSAGE_UPLOAD_ID),
+                rx.box(file_picker(MESSAGE_UPLOAD_ID), flex="1", min_width="0"),
                 rx.button(
                     rx.icon("send", size=16),
                     rx.cond(replying, "Send reply", "Send"),

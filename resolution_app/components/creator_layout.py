@@ -22,15 +22,23 @@ def open_resolutions_badge() -> rx.Component:
     )
 
 
+SETTINGS_LINKS = [("Auto-respond", "/creator/settings/auto-respond"), ("Legal documents", "/creator/settings/legal")]
+
+
 def creator_nav() -> rx.Component:
     return rx.menu.root(
         rx.menu.trigger(rx.button(rx.icon("settings", size=16), "Settings", variant="ghost", type="button")),
         rx.menu.content(
-            rx.menu.item(rx.link("Auto-respond", href="/creator/settings/auto-respond", underline="none")),
-            rx.menu.item(rx.link("Legal documents", href="/creator/settings/legal", underline="none")),
+            *[rx.menu.item(rx.link(text, href=href, underline="none")) for text, href in SETTINGS_LINKS],
         ),
     )
 
 
 def creator_page(title: str, *children: rx.Component) -> rx.Component:
-    return page(title, *children, header_extra=(open_resolutions_badge(), creator_nav()))
+    return page(
+        title,
+        rx.box(open_resolutions_badge(), class_name="narrow-only"),  # on a phone, under the title
+        *children,
+        header_extra=(open_resolutions_badge(), creator_nav()),
+        header_links=SETTINGS_LINKS,
+    )

@@ -4,12 +4,38 @@ import reflex as rx
 
 from resolution_app.state.session import SessionState
 
+PORTAL_LINKS = [("Purchases", "/purchases"), ("My cases", "/cases")]
+CREATOR_LINKS = [("Resolution center", "/creator/resolutions")]
+
 
 def _nav_link(text: str, href: str) -> rx.Component:
     return rx.link(text, href=href, size="2", weight="medium", color_scheme="gray", high_contrast=True)
 
 
-def header(*extra: rx.Component) -> rx.Component:
+def _menu_link(text: str, href: str) -> rx.Component:
+    return rx.menu.item(rx.link(text, href=href, underline="none", color_scheme="gray", high_contrast=True))
+
+
+def _phone_menu(extra_links: list[tuple[str, str]]) -> rx.Component:
+    """On a phone the header's links, the portal's own and the user's go into one menu."""
+    return rx.menu.root(
+        rx.menu.trigger(
+            rx.icon_button(rx.icon("menu", size=18), variant="ghost", aria_label="Menu", type="button"),
+        ),
+        rx.menu.content(
+            *[_menu_link(text, href) for text, href in PORTAL_LINKS],
+            rx.cond(
+                SessionState.is_creator,
+                rx.fragment(*[_menu_link(text, href) for text, href in CREATOR_LINKS + extra_links]),
+            ),
+            rx.menu.separator(),
+            rx.menu.item("Log out", on_click=SessionState.log_out),
+        ),
+    )
+
+
+def header(*extra: rx.Component, extra_links: list[tuple[str, str]] | None = None) -> rx.Component:
+    """`extra` shows beside the user's menu on wide screens; `extra_links` are what it offers, for the phone menu."""
     return rx.hstack(
         rx.link(
             rx.hstack(rx.icon("scale", size=20), rx.heading("Resolution Center", size="4"), align="center"),
@@ -21,23 +47,31 @@ def header(*extra: rx.Component) -> rx.Component:
         rx.cond(
             SessionState.signed_in,
             rx.hstack(
-                _nav_link("Purchases", "/purchases"),
-                _nav_link("My cases", "/cases"),
-                rx.cond(SessionState.is_creator, _nav_link("Resolution center", "/creator/resolutions")),
+                *[_nav_link(text, href) for text, href in PORTAL_LINKS],
+                rx.cond(SessionState.is_creator, rx.fragment(*[_nav_link(t, h) for t, h in CREATOR_LINKS])),
                 spacing="4",
+                class_name="wide-only",
             ),
         ),
         rx.spacer(),
-        *extra,
         rx.cond(
             SessionState.signed_in,
-            rx.menu.root(
-                rx.menu.trigger(
-                    rx.button(rx.icon("circle-user", size=16), SessionState.user_name, variant="ghost", type="button")
+            rx.fragment(
+                rx.hstack(
+                    *extra,
+                    rx.menu.root(
+                        rx.menu.trigger(
+                            rx.button(
+                                rx.icon("circle-user", size=16), SessionState.user_name, variant="ghost", type="button"
+                            )
+                        ),
+                        rx.menu.content(rx.menu.item("Log out", on_click=SessionState.log_out)),
+                    ),
+                    spacing="4",
+                    align="center",
+                    class_name="wide-only",
                 ),
-                rx.menu.content(
-                    rx.menu.item("Log out", on_click=SessionState.log_out),
-                ),
+                rx.box(_phone_menu(extra_links or []), class_name="narrow-only"),
             ),
         ),
         align="center",
@@ -50,9 +84,14 @@ def header(*extra: rx.Component) -> rx.Component:
     )
 
 
-def page(title: str, *children: rx.Component, header_extra: tuple[rx.Component, ...] = ()) -> rx.Component:
+def page(
+    title: str,
+    *children: rx.Component,
+    header_extra: tuple[rx.Component, ...] = (),
+    header_links: list[tuple[str, str]] | None = None,
+) -> rx.Component:
     return rx.box(
-        header(*header_extra),
+        header(*header_extra, extra_links=header_links),
         rx.container(
             rx.vstack(rx.heading(title, size="6"), *children, spacing="4", width="100%"),
             size="4",

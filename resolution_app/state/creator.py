@@ -41,6 +41,15 @@ class CreatorState(SessionState):
 class CreatorCaseState(CasePageState, CreatorState):
     _party = Party.CREATOR
     customer: CustomerContext | None = None
+    all_logs: bool = False  # the customer's logs of every purchase, not only the disputed one
+
+    @rx.var
+    def has_other_logs(self) -> bool:
+        return bool(self.customer and any(not log.this_purchase for log in self.customer.logs))
+
+    @rx.event
+    def toggle_all_logs(self):
+        self.all_logs = not self.all_logs
 
     async def _viewer(self) -> User | None:
         return await self._creator()

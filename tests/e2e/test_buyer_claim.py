@@ -20,7 +20,12 @@ def test_claim_card_payment_with_png_and_pdf_then_message_and_withdraw(buyer_pag
     submit_claim(page)
 
     expect(page.locator(".status-badge")).to_have_text("Waiting on creator")
-    expect(page.get_by_text(re.compile(r"Due in (7|6) days"))).to_be_visible()
+    expect(page.get_by_text("Claim sent to Pickaxe Academy.")).to_be_visible()
+    expect(page.locator(".next-step-headline")).to_have_text("Waiting on the creator")
+    expect(page.locator(".next-step-deadline")).to_contain_text(
+        "If they don't respond, the case goes to platform review."
+    )
+    expect(page.locator(".next-step .countdown")).to_contain_text(re.compile(r"in (7|6) days"))
     opened = page.locator(".timeline-item").first
     expect(opened.locator(".evidence-file")).to_have_count(2)
     expect(opened.get_by_text("screenshot.png")).to_be_visible()

@@ -84,10 +84,11 @@ def test_request_info_buyer_replies_with_a_file_creator_accepts(new_page):
 
     buyer.reload()
     expect(buyer.get_by_text("Which email did you use")).to_be_visible()
-    buyer.get_by_role("button", name="Send reply").click()
+    expect(buyer.locator(".pinned-question")).to_contain_text("Which email did you use")  # pinned above the composer
     buyer.get_by_label("Your reply").fill("This one; here is the error I get.")
-    buyer.locator("#action_files input[type=file]").set_input_files([FILES / "screenshot.png"])
-    buyer.get_by_role("button", name="Confirm: Send reply").click()
+    buyer.locator("#message_files input[type=file]").set_input_files([FILES / "screenshot.png"])
+    buyer.get_by_role("button", name="Send reply").click()
+    expect(buyer.get_by_text("Reply sent to the creator.")).to_be_visible()
     expect(buyer.locator(".status-badge")).to_have_text("Waiting on creator")
     expect(buyer.locator(".timeline-item").last.get_by_text("screenshot.png")).to_be_visible()
 
