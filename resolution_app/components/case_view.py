@@ -39,7 +39,7 @@ STATUS_ICONS = {  # statuses are told apart by more than colour
 
 # action value → (button label, colour, needs text, text label, accepts files). Replies go from the composer.
 ACTIONS: dict[str, tuple[str, str, bool, str, bool]] = {
-    "accept": ("Accept and refund", "green", False, "", False),
+    "accept": ("Accept", "green", False, "", False),
     "request_more_info": ("Request more info", "blue", True, "Question for the buyer", True),
     "deny": ("Deny", "red", True, "Explain why you deny the claim", True),
     "escalate": ("Escalate to platform", "purple", True, "Why you disagree with the creator", True),
@@ -78,7 +78,7 @@ def file_links(files: rx.Var) -> rx.Component:
                 class_name="evidence-file",
             ),
         ),
-        gap="2",
+        spacing="2",
         wrap="wrap",
     )
 
@@ -121,6 +121,7 @@ def next_step_banner(state) -> rx.Component:  # noqa: ANN001
             spacing="1",
         ),
         color_scheme=rx.match(step.tone, ("act", "amber"), ("wait", "blue"), "gray"),
+        high_contrast=True,  # the soft callout colours fall short of 4.5:1
         width="100%",
         class_name="next-step",
         role="status",
@@ -165,7 +166,7 @@ def _thread_item(state, item) -> rx.Component:  # noqa: ANN001
             rx.text(rx.text.strong(item.who), rx.cond(item.is_message, "", rx.fragment(" ", item.text)), size="2"),
             rx.text(local_time(item.at), size="1", color_scheme="gray"),
             justify="between",
-            gap="2",
+            spacing="2",
             wrap="wrap",
         ),
         rx.cond(item.body.length() > 0, _body(state, item)),
@@ -193,7 +194,14 @@ def _action_button(state, action: str) -> rx.Component:  # noqa: ANN001
     variant = "soft" if action in APART else "solid"
     return rx.cond(
         state.detail.actions.contains(action),
-        rx.button(label, color_scheme=color, variant=variant, on_click=state.open_action(action), type="button"),
+        rx.button(
+            label,
+            color_scheme=color,
+            variant=variant,
+            high_contrast=True,  # white on Radix's mid green or blue falls short of 4.5:1
+            on_click=state.open_action(action),
+            type="button",
+        ),
     )
 
 
@@ -229,11 +237,12 @@ def _action_form(state, action: str) -> rx.Component:  # noqa: ANN001
                     rx.button(
                         f"Confirm: {label}",
                         color_scheme=color,
+                        high_contrast=True,
                         loading=state.busy,
                         on_click=state.take_action(picked_files(ACTION_UPLOAD_ID), dom_value(ACTION_FIELD_ID)),
                     ),
                     rx.button("Cancel", variant="soft", color_scheme="gray", on_click=state.close_action),
-                    gap="2",
+                    spacing="2",
                     wrap="wrap",
                 ),
                 width="100%",
@@ -254,7 +263,7 @@ def actions_bar(state, actions: list[str]) -> rx.Component:  # noqa: ANN001
                 *[_action_button(state, a) for a in chosen if a not in APART],
                 rx.spacer(),
                 *[_action_button(state, a) for a in chosen if a in APART],
-                gap="3",
+                spacing="3",
                 wrap="wrap",
                 width="100%",
                 class_name="case-actions",
@@ -311,7 +320,7 @@ def composer(state) -> rx.Component:  # noqa: ANN001
                 ),
                 justify="between",
                 align="start",
-                gap="3",
+                spacing="3",
                 width="100%",
                 wrap="wrap",
             ),
@@ -330,7 +339,7 @@ def case_facts(state) -> rx.Component:  # noqa: ANN001
                 status_badge(d.summary.status, d.summary.status_label),
                 justify="between",
                 align="center",
-                gap="2",
+                spacing="2",
                 wrap="wrap",
                 width="100%",
             ),

@@ -2,23 +2,23 @@
 
 import reflex as rx
 
-from resolution_app.components.layout import page
+from resolution_app.components.layout import link_button, page
 from resolution_app.services.creator_cases import WAITING_FILTER
 from resolution_app.state.creator import CreatorState
 
 
 def open_resolutions_badge() -> rx.Component:
     count = CreatorState.open_resolutions
-    return rx.link(
-        rx.button(
-            rx.icon("inbox", size=16),
-            count,
-            rx.cond(count == 1, " open resolution", " open resolutions"),
-            color_scheme=rx.cond(count > 0, "amber", "gray"),
-            variant="soft",
-            class_name="open-resolutions",
-        ),
+    return link_button(
+        rx.icon("inbox", size=16),
+        count,
+        rx.text.span(rx.cond(count == 1, " open resolution", " open resolutions"), class_name="wide-only-text"),
         href=f"/creator/resolutions?status={WAITING_FILTER}",
+        color_scheme=rx.cond(count > 0, "amber", "gray"),
+        variant="soft",
+        high_contrast=True,
+        class_name="open-resolutions",
+        aria_label=rx.cond(count == 1, "1 open resolution", f"{count} open resolutions"),
     )
 
 
@@ -37,8 +37,8 @@ def creator_nav() -> rx.Component:
 def creator_page(title: str, *children: rx.Component) -> rx.Component:
     return page(
         title,
-        rx.box(open_resolutions_badge(), class_name="narrow-only"),  # on a phone, under the title
         *children,
-        header_extra=(open_resolutions_badge(), creator_nav()),
+        header_always=open_resolutions_badge(),
+        header_extra=(creator_nav(),),
         header_links=SETTINGS_LINKS,
     )

@@ -10,6 +10,7 @@ from reflex_components_core.core.upload import get_upload_files_context_var_data
 
 from resolution_app.domain.policy import DEFAULT_POLICY
 from resolution_app.services.accounts import SESSION_HEADER
+from resolution_app.state.file_notes import FileNotesState
 from resolution_app.state.session import SessionState
 
 ACCEPT = {
@@ -28,6 +29,14 @@ HINT = "PNG, JPEG, GIF, WebP, PDF, MP4, MOV or WebM · up to 3 files · 50 MB ea
 def picked_files(upload_id: str) -> rx.event.FileUpload:
     """The files chosen in `upload_id`, for an upload handler; the session goes along, checked before the body."""
     return rx.upload_files(upload_id=upload_id, extra_headers={SESSION_HEADER: SessionState.token})
+
+
+def _chosen_count(upload_id: str) -> Var:
+    return Var(
+        _js_expr=f"(filesById[{upload_id!r}] || []).length",
+        _var_type=int,
+        _var_data=get_upload_files_context_var_data(),
+    ).to(int)
 
 
 def _chosen_files(upload_id: str) -> Var:
@@ -83,6 +92,14 @@ def _chosen_file(upload_id: str, file: Var) -> rx.Component:
     )
 
 
+def _label_file_input(component: rx.Component, label: str) -> None:
+    """Reflex builds the dropzone's hidden file input itself, without a label: give it the button's words."""
+    for child in component.children:
+        if getattr(child, "tag", None) == "input":
+            child.custom_attrs["aria-label"] = label
+        _label_file_input(child, label)
+
+
 def file_picker(
     upload_id: str,
     label: str = "Add files",
@@ -91,19 +108,29 @@ def file_picker(
     accept: dict[str, list[str]] = ACCEPT,
     hint: str = HINT,
 ) -> rx.Component:
+    full = _chosen_count(upload_id) >= max_files
+    zone = rx.upload.root(
+        rx.button(rx.icon("paperclip", size=16), label, variant="outline", type="button"),
+        id=upload_id,
+        multiple=max_files > 1,
+        max_files=max_files,  # choosing more is refused as a whole, and the note says why
+        max_size=DEFAULT_POLICY.max_file_bytes,  # a bigger file is refused at once, and the note says why
+        accept=accept,
+        no_drag=False,
+        border="none",
+        padding="0",
+        on_drop_rejected=lambda rejected: FileNotesState.refused(upload_id, rejected),
+    )
+    _label_file_input(zone, label)
+    note = FileNotesState.notes[upload_id]
     return rx.vstack(
-        rx.upload.root(
-            rx.button(rx.icon("paperclip", size=16), label, variant="outline", type="button"),
-            id=upload_id,
-            multiple=max_files > 1,
-            max_files=max_files,
-            max_size=DEFAULT_POLICY.max_file_bytes,  # a bigger file is refused at once, with a toast saying why
-            accept=accept,
-            no_drag=False,
-            border="none",
-            padding="0",
+        zone,
+        rx.text(
+            rx.cond(full, f"{max_files} of {max_files} files chosen. Choosing again replaces them.", hint),
+            size="1",
+            color_scheme="gray",
         ),
-        rx.text(hint, size="1", color_scheme="gray"),
+        rx.cond(note, rx.text(note, size="2", color_scheme="red", role="alert", class_name="file-note")),
         rx.foreach(_chosen_files(upload_id), lambda file: _chosen_file(upload_id, file)),
         spacing="2",
         width="100%",

@@ -34,8 +34,11 @@ def _phone_menu(extra_links: list[tuple[str, str]]) -> rx.Component:
     )
 
 
-def header(*extra: rx.Component, extra_links: list[tuple[str, str]] | None = None) -> rx.Component:
-    """`extra` shows beside the user's menu on wide screens; `extra_links` are what it offers, for the phone menu."""
+def header(
+    *extra: rx.Component, always: rx.Component | None = None, extra_links: list[tuple[str, str]] | None = None
+) -> rx.Component:
+    """`extra` shows beside the user's menu on wide screens, and `extra_links` are what it offers, for the phone
+    menu; `always` shows on every screen (the creator's open-resolutions badge)."""
     return rx.hstack(
         rx.link(
             rx.hstack(rx.icon("scale", size=20), rx.heading("Resolution Center", size="4"), align="center"),
@@ -57,6 +60,7 @@ def header(*extra: rx.Component, extra_links: list[tuple[str, str]] | None = Non
         rx.cond(
             SessionState.signed_in,
             rx.fragment(
+                always or rx.fragment(),
                 rx.hstack(
                     *extra,
                     rx.menu.root(
@@ -75,8 +79,8 @@ def header(*extra: rx.Component, extra_links: list[tuple[str, str]] | None = Non
             ),
         ),
         align="center",
-        spacing="5",
-        padding_x="1.5em",
+        spacing="4",
+        padding_x=rx.breakpoints(initial="1em", sm="1.5em"),
         padding_y="0.9em",
         border_bottom="1px solid var(--gray-a5)",
         width="100%",
@@ -89,9 +93,10 @@ def page(
     *children: rx.Component,
     header_extra: tuple[rx.Component, ...] = (),
     header_links: list[tuple[str, str]] | None = None,
+    header_always: rx.Component | None = None,
 ) -> rx.Component:
     return rx.box(
-        header(*header_extra, extra_links=header_links),
+        header(*header_extra, always=header_always, extra_links=header_links),
         rx.container(
             rx.vstack(rx.heading(title, size="6"), *children, spacing="4", width="100%"),
             size="4",
@@ -159,6 +164,11 @@ def countdown(due: rx.Var) -> rx.Component:
         ),
         rx.text("—", size="2", color_scheme="gray"),
     )
+
+
+def link_button(*children: rx.Component | str, href: str | rx.Var, **props: object) -> rx.Component:
+    """A button that takes the person to `href`: one element, one Tab stop (never a button inside a link)."""
+    return rx.button(*children, on_click=rx.redirect(href), type="button", **props)
 
 
 def field_label(text: str, for_id: str) -> rx.Component:

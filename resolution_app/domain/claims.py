@@ -10,9 +10,13 @@ def validate_description(text: str, policy: Policy = DEFAULT_POLICY) -> str:
     """The claim's description without surrounding blanks, if its length is within the policy's bounds."""
     description = written(text).strip()
     if len(description) < policy.description_min_chars:
-        raise InvalidInput(f"Describe the issue in at least {policy.description_min_chars:,} characters.")
+        raise InvalidInput(
+            f"Describe the issue in at least {policy.description_min_chars:,} characters.", "description"
+        )
     if len(description) > policy.description_max_chars:
-        raise InvalidInput(f"The description is too long: at most {policy.description_max_chars:,} characters.")
+        raise InvalidInput(
+            f"The description is too long: at most {policy.description_max_chars:,} characters.", "description"
+        )
     return description
 
 
@@ -20,11 +24,11 @@ def validate_reason(value: str) -> Reason:
     """The claim reason from a form value; anything but a known reason value is refused."""
     # Form values come from the browser, which may send anything at all.
     if not isinstance(value, str):
-        raise InvalidInput("Choose a reason.")
+        raise InvalidInput("Choose a reason.", "reason")
     try:
         return Reason(value.strip())
     except ValueError as error:
-        raise InvalidInput("Choose a reason.") from error
+        raise InvalidInput("Choose a reason.", "reason") from error
 
 
 def validate_message(text: str, policy: Policy = DEFAULT_POLICY, *, has_files: bool = False) -> str:

@@ -2,11 +2,13 @@
 
 
 class DomainError(Exception):
-    """A rule refused the request. The message is safe to show to the user."""
+    """A rule refused the request. The message is safe to show to the user; `field` names the form field it is
+    about ("description", "files"...), so a page can show it there, or "" when it is about the request as a whole."""
 
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: str, field: str = "") -> None:
         super().__init__(message)
         self.message = message
+        self.field = field
 
 
 class ActionNotAllowed(DomainError):

@@ -100,7 +100,7 @@ def check_files(files: Sequence[IncomingFile], policy: Policy = DEFAULT_POLICY) 
     Raises InvalidInput naming the first problem. Every stream is left rewound to its start.
     """
     if len(files) > policy.max_files_per_submission:
-        raise InvalidInput(f"Attach at most {policy.max_files_per_submission} files.")
+        raise InvalidInput(f"Attach at most {policy.max_files_per_submission} files.", "files")
     return [(incoming, _check_file(incoming, policy)) for incoming in files]
 
 
@@ -108,12 +108,12 @@ def _check_file(incoming: IncomingFile, policy: Policy) -> str:
     name = display_name(incoming.filename)
     size = _stream_size(incoming.stream)
     if size > policy.max_file_bytes:
-        raise InvalidInput(f"“{name}” is larger than {_megabytes(policy.max_file_bytes)} MB.")
+        raise InvalidInput(f"“{name}” is larger than {_megabytes(policy.max_file_bytes)} MB.", "files")
     if size == 0:
-        raise InvalidInput(f"“{name}” is empty.")
+        raise InvalidInput(f"“{name}” is empty.", "files")
     content_type = _sniff(incoming.stream)
     if content_type is None or content_type not in policy.allowed_content_types:
-        raise InvalidInput(f"“{name}” is not an allowed file type ({allowed_types_label(policy)}).")
+        raise InvalidInput(f"“{name}” is not an allowed file type ({allowed_types_label(policy)}).", "files")
     return content_type
 
 

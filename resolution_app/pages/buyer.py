@@ -4,7 +4,17 @@ import reflex as rx
 
 from resolution_app.components.case_view import case_workspace, status_badge
 from resolution_app.components.file_picker import file_picker, picked_files
-from resolution_app.components.layout import countdown, dom_value, error_callout, field_label, local_time, page
+from resolution_app.components.layout import (
+    countdown,
+    dom_value,
+    error_callout,
+    field_label,
+    link_button,
+    local_time,
+    page,
+    placeholder,
+)
+from resolution_app.domain.policy import DEFAULT_POLICY
 from resolution_app.state.buyer import CLAIM_UPLOAD_ID, BuyerCasesState, BuyerCaseState, ClaimState, PurchasesState
 
 NATIVE_SELECT_STYLE = {
@@ -18,12 +28,32 @@ NATIVE_SELECT_STYLE = {
 BUYER_ACTIONS = ["escalate", "appeal", "withdraw"]
 
 
+def _labelled(label: str, *content: rx.Component | rx.Var | str) -> rx.Component:
+    """A table cell that says what it is when the table is stacked into cards on a phone."""
+    return rx.table.cell(*content, custom_attrs={"data-label": label})
+
+
+def _table(headers: tuple[str, ...], rows: rx.Var, row: object) -> rx.Component:
+    return rx.box(
+        rx.table.root(
+            rx.table.header(rx.table.row(*[rx.table.column_header_cell(h) for h in headers])),
+            rx.table.body(rx.foreach(rows, row)),
+            variant="surface",
+            width="100%",
+        ),
+        class_name="stacked-table",
+        width="100%",
+    )
+
+
 def _purchase_row(row) -> rx.Component:  # noqa: ANN001
     return rx.table.row(
-        rx.table.cell(rx.text(row.product, weight="medium"), rx.text(row.business, size="1", color_scheme="gray")),
-        rx.table.cell(row.amount),
-        rx.table.cell(row.method),
-        rx.table.cell(local_time(row.paid_at, "MMM D, YYYY")),
+        _labelled(
+            "Product", rx.text(row.product, weight="medium"), rx.text(row.business, size="1", color_scheme="gray")
+        ),
+        _labelled("Amount", row.amount),
+        _labelled("Method", row.method),
+        _labelled("Date", local_time(row.paid_at, "MMM D, YYYY")),
         rx.table.cell(
             rx.cond(
                 row.case_id,
@@ -31,7 +61,7 @@ def _purchase_row(row) -> rx.Component:  # noqa: ANN001
                 rx.cond(
                     row.refusal,
                     rx.text(row.refusal, size="2", color_scheme="gray", class_name="claim-refusal"),
-                    rx.link(rx.button("Open a claim", size="2"), href=f"/purchases/{row.payment_id}/claim"),
+                    link_button("Open a claim", href=f"/purchases/{row.payment_id}/claim", size="2"),
                 ),
             ),
         ),
@@ -40,20 +70,26 @@ def _purchase_row(row) -> rx.Component:  # noqa: ANN001
 
 
 def purchases_page() -> rx.Component:
+    s = PurchasesState
     return page(
         "Your purchases",
         rx.cond(
-            PurchasesState.purchases.length() == 0,
-            rx.text("No purchases yet.", color_scheme="gray"),
-            rx.table.root(
-                rx.table.header(
-                    rx.table.row(*[rx.table.column_header_cell(h) for h in ("Product", "Amount", "Method", "Date", "")])
-                ),
-                rx.table.body(rx.foreach(PurchasesState.purchases, _purchase_row)),
-                variant="surface",
-                width="100%",
+            ~s.loaded,
+            placeholder("Loading your purchases"),
+            rx.cond(
+                s.purchases.length() == 0,
+                rx.text("No purchases yet.", color_scheme="gray"),
+                _table(("Product", "Amount", "Method", "Date", "Claim"), s.purchases, _purchase_row),
             ),
         ),
+    )
+
+
+def _field_error(state, field: str) -> rx.Component:  # noqa: ANN001
+    """The refusal about `field`, said beside it (and read out by screen readers)."""
+    return rx.cond(
+        state.error_field == field,
+        rx.text(state.error, color_scheme="red", size="2", id=f"{field}-error", role="alert"),
     )
 
 
@@ -66,12 +102,31 @@ def claim_page() -> rx.Component:
             rx.foreach(s.reasons, lambda r: rx.el.option(r[1], value=r[0])),
             id="reason",
             style=NATIVE_SELECT_STYLE,
+            custom_attrs={"aria-invalid": s.error_field == "reason", "aria-describedby": "reason-error"},
         ),
+        _field_error(s, "reason"),
         field_label("Describe the issue", "description"),
-        rx.text_area(id="description", placeholder="What went wrong?", rows="6", width="100%", max_length=5000),
-        rx.text("Between 20 and 5,000 characters.", size="1", color_scheme="gray"),
+        rx.text_area(
+            id="description",
+            placeholder="What went wrong?",
+            rows="6",
+            width="100%",
+            max_length=DEFAULT_POLICY.description_max_chars,
+            on_change=s.count_description,
+            custom_attrs={"aria-invalid": s.error_field == "description", "aria-describedby": "description-help"},
+        ),
+        rx.text(
+            s.description_length,
+            f" / {DEFAULT_POLICY.description_max_chars:,} characters (at least {DEFAULT_POLICY.description_min_chars})",
+            size="1",
+            color_scheme=rx.cond(s.description_length < DEFAULT_POLICY.description_min_chars, "gray", "green"),
+            id="description-help",
+            class_name="description-counter",
+        ),
+        _field_error(s, "description"),
         file_picker(CLAIM_UPLOAD_ID),
-        error_callout(s.error),
+        _field_error(s, "files"),
+        rx.cond(s.error_field == "", error_callout(s.error)),
         rx.button(
             "Submit claim",
             size="3",
@@ -99,34 +154,29 @@ def claim_page() -> rx.Component:
 
 def _case_row(case) -> rx.Component:  # noqa: ANN001
     return rx.table.row(
-        rx.table.cell(rx.link(f"#{case.case_id}", href=f"/cases/{case.case_id}")),
-        rx.table.cell(rx.text(case.product, weight="medium"), rx.text(case.business, size="1", color_scheme="gray")),
-        rx.table.cell(case.amount),
-        rx.table.cell(status_badge(case.status, case.status_label)),
-        rx.table.cell(countdown(case.due_at)),
-        rx.table.cell(local_time(case.opened_at, "MMM D, YYYY")),
+        _labelled("Case", rx.link(f"Case #{case.case_id}", href=f"/cases/{case.case_id}")),
+        _labelled(
+            "Product", rx.text(case.product, weight="medium"), rx.text(case.business, size="1", color_scheme="gray")
+        ),
+        _labelled("Amount", case.amount),
+        _labelled("Status", status_badge(case.status, case.status_label)),
+        _labelled("Due", countdown(case.due_at)),
+        _labelled("Opened", local_time(case.opened_at, "MMM D, YYYY")),
         class_name="case-row",
     )
 
 
 def cases_page() -> rx.Component:
+    s = BuyerCasesState
     return page(
         "Your cases",
         rx.cond(
-            BuyerCasesState.cases.length() == 0,
-            rx.text("You have no cases. Open a claim from ", rx.link("your purchases", href="/purchases"), "."),
-            rx.table.root(
-                rx.table.header(
-                    rx.table.row(
-                        *[
-                            rx.table.column_header_cell(h)
-                            for h in ("Case", "Product", "Amount", "Status", "Due", "Opened")
-                        ]
-                    )
-                ),
-                rx.table.body(rx.foreach(BuyerCasesState.cases, _case_row)),
-                variant="surface",
-                width="100%",
+            ~s.loaded,
+            placeholder("Loading your cases"),
+            rx.cond(
+                s.cases.length() == 0,
+                rx.text("You have no cases. Open a claim from ", rx.link("your purchases", href="/purchases"), "."),
+                _table(("Case", "Product", "Amount", "Status", "Due", "Opened"), s.cases, _case_row),
             ),
         ),
     )

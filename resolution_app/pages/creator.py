@@ -4,7 +4,7 @@ import reflex as rx
 
 from resolution_app.components.case_view import case_workspace, status_badge
 from resolution_app.components.creator_layout import creator_page
-from resolution_app.components.layout import countdown, error_callout, field_label, local_time
+from resolution_app.components.layout import countdown, error_callout, field_label, link_button, local_time, placeholder
 from resolution_app.services.creator_cases import COLUMNS
 from resolution_app.state.creator import CreatorCaseState, CreatorTableState
 
@@ -61,7 +61,7 @@ def _filters() -> rx.Component:
             reset_on_submit=False,
         ),
         rx.button("Clear filters", variant="soft", color_scheme="gray", on_click=T.clear_filters),
-        gap="3",
+        spacing="3",
         wrap="wrap",
         align="end",
     )
@@ -88,29 +88,47 @@ def _edit_columns() -> rx.Component:
 
 
 def _toolbar() -> rx.Component:
-    return rx.hstack(
-        rx.text(T.total, " cases", size="2", color_scheme="gray", class_name="case-total"),
+    return rx.flex(
+        rx.text(
+            T.total, rx.cond(T.total == 1, " case", " cases"), size="2", color_scheme="gray", class_name="case-total"
+        ),
         rx.spacer(),
+        link_button(rx.icon("zap", size=16), "Auto respond", href="/creator/settings/auto-respond", variant="outline"),
         _edit_columns(),
         rx.button(rx.icon("download", size=16), "Export CSV", on_click=rx.download(url=T.export_url)),
         rx.button("Export all", variant="soft", on_click=rx.download(url=EXPORT_ALL_URL)),
         width="100%",
         align="center",
+        spacing="3",
+        wrap="wrap",
     )
 
 
 def _header_cell(key: str, label: str) -> rx.Component:
-    arrow = rx.cond(T.sort == key, rx.cond(T.descending, " ↓", " ↑"), "")
-    content = (
-        rx.link(label, arrow, on_click=T.sort_by(key), cursor="pointer", underline="none", class_name=f"sort-{key}")
-        if key in SORTABLE
-        else rx.text(label)
+    if key not in SORTABLE:
+        return rx.cond(T.columns.contains(key), rx.table.column_header_cell(label, class_name=f"col-{key}"))
+    sorted_here = T.sort == key
+    button = rx.button(
+        label,
+        rx.cond(sorted_here, rx.cond(T.descending, " ↓", " ↑"), ""),
+        variant="ghost",
+        size="1",
+        type="button",
+        on_click=T.sort_by(key),
+        class_name=f"sort-{key}",
     )
-    return rx.cond(T.columns.contains(key), rx.table.column_header_cell(content, class_name=f"col-{key}"))
+    aria_sort = rx.cond(sorted_here, rx.cond(T.descending, "descending", "ascending"), "none")
+    return rx.cond(
+        T.columns.contains(key),
+        rx.table.column_header_cell(button, class_name=f"col-{key}", custom_attrs={"aria-sort": aria_sort}),
+    )
 
 
 def _cell(key: str, content: rx.Component) -> rx.Component:
-    return rx.cond(T.columns.contains(key), rx.table.cell(content, class_name=f"col-{key}"))
+    return rx.cond(
+        T.columns.contains(key),
+        rx.table.cell(content, class_name=f"col-{key}", custom_attrs={"data-label": COLUMNS[key]}),
+    )
 
 
 def _row(row) -> rx.Component:  # noqa: ANN001
@@ -128,16 +146,14 @@ def _row(row) -> rx.Component:  # noqa: ANN001
         _cell("amount", rx.text(row.amount)),
         _cell("status", status_badge(row.status, row.status_label)),
         _cell("opened", local_time(row.opened_at, "YYYY-MM-DD HH:mm")),
-        _cell("due", rx.cond(row.waiting_on_creator, countdown(row.due_at), local_time(row.due_at, "YYYY-MM-DD"))),
+        _cell("due", rx.box(countdown(row.due_at), class_name=rx.cond(row.overdue, "overdue", ""))),
         _cell("resolved", rx.cond(row.resolved_at, local_time(row.resolved_at, "YYYY-MM-DD HH:mm"), "—")),
         rx.table.cell(
-            rx.link(
-                rx.button(
-                    rx.cond(row.waiting_on_creator, "Respond", "View details"),
-                    size="1",
-                    variant=rx.cond(row.waiting_on_creator, "solid", "outline"),
-                ),
+            link_button(
+                rx.cond(row.waiting_on_creator, "Respond", "View details"),
                 href=f"/creator/resolutions/{row.case_id}",
+                size="1",
+                variant=rx.cond(row.waiting_on_creator, "solid", "outline"),
             )
         ),
         class_name="resolution-row",
@@ -159,16 +175,29 @@ def resolutions_page() -> rx.Component:
         _filters(),
         error_callout(T.error),
         _toolbar(),
-        rx.table.root(
-            rx.table.header(
-                rx.table.row(*[_header_cell(k, label) for k, label in COLUMNS.items()], rx.table.column_header_cell(""))
+        rx.cond(
+            T.loaded,
+            rx.fragment(
+                rx.box(
+                    rx.table.root(
+                        rx.table.header(
+                            rx.table.row(
+                                *[_header_cell(k, label) for k, label in COLUMNS.items()],
+                                rx.table.column_header_cell(rx.text.span("Open", class_name="visually-hidden")),
+                            )
+                        ),
+                        rx.table.body(rx.foreach(T.rows, _row)),
+                        variant="surface",
+                        width="100%",
+                    ),
+                    class_name="stacked-table",
+                    width="100%",
+                ),
+                rx.cond(T.total == 0, rx.text("No cases match these filters.", color_scheme="gray")),
+                _pager(),
             ),
-            rx.table.body(rx.foreach(T.rows, _row)),
-            variant="surface",
-            width="100%",
+            placeholder("Loading cases", rows=6),
         ),
-        rx.cond(T.total == 0, rx.text("No cases match these filters.", color_scheme="gray")),
-        _pager(),
     )
 
 
@@ -187,7 +216,9 @@ def _log_entry(log) -> rx.Component:  # noqa: ANN001
 
 def _payment_entry(p) -> rx.Component:  # noqa: ANN001
     return rx.box(
-        rx.flex(rx.text(p.product, size="2", weight="medium"), rx.text(p.amount, size="2"), justify="between", gap="2"),
+        rx.flex(
+            rx.text(p.product, size="2", weight="medium"), rx.text(p.amount, size="2"), justify="between", spacing="2"
+        ),
         rx.text(
             local_time(p.paid_at, "MMM D, YYYY"),
             " · ",

@@ -14,17 +14,19 @@ from resolution_app.state.ids import parse_id
 from resolution_app.state.session import SessionState
 
 CLAIM_UPLOAD_ID = "claim_files"
+FIELD_IDS = {"reason": "reason", "description": "description", "files": CLAIM_UPLOAD_ID}  # what a refusal focuses
 
 
 class PurchasesState(SessionState):
     purchases: list[PurchaseRow] = []
+    loaded: bool = False  # until then the page shows placeholders, never "No purchases yet"
 
     @rx.event
     async def load_purchases(self):
         user, found = await self._as_user(purchases.list_purchases)
         if user is None:
             return self._login_redirect()
-        self.purchases = found
+        self.purchases, self.loaded = found, True
 
 
 class ClaimState(SessionState):
@@ -34,7 +36,9 @@ class ClaimState(SessionState):
     refusal: str = ""
     found: bool = False
     error: str = ""
+    error_field: str = ""  # the form field the refusal is about: the page says it there and focuses it
     submitting: bool = False
+    description_length: int = 0
 
     @rx.var
     def reasons(self) -> list[list[str]]:
@@ -48,7 +52,7 @@ class ClaimState(SessionState):
         user = await self._user()
         if user is None:
             return self._login_redirect()
-        self.error, self.submitting = "", False
+        self.error, self.error_field, self.submitting, self.description_length = "", "", False, 0
         self.found = False
         payment_id = self._payment_id()
         if payment_id is None:
@@ -63,8 +67,12 @@ class ClaimState(SessionState):
         self.refusal = payment.refusal or ""
 
     @rx.event
+    def count_description(self, text: str):
+        self.description_length = len(str(text))
+
+    @rx.event
     async def submit_claim(self, files: list[rx.UploadFile], reason: str, description: str):
-        self.submitting, self.error = True, ""
+        self.submitting, self.error, self.error_field = True, "", ""
         yield  # set here, not in a separate event that could arrive after the upload
         user, payment_id = await self._user(), self._payment_id()
         if user is None or payment_id is None:
@@ -76,21 +84,24 @@ class ClaimState(SessionState):
                 claims.open_claim, user, payment_id, str(reason), str(description), incoming(files)
             )
         except DomainError as error:
-            self.error, self.submitting = error.message, False
+            self.error, self.error_field, self.submitting = error.message, error.field, False
+            yield rx.set_focus(FIELD_IDS.get(error.field, "reason"))
             return
         self.submitting = False
-        yield [rx.clear_selected_files(CLAIM_UPLOAD_ID), rx.redirect(f"/cases/{case_id}?submitted=1")]
+        self.just_opened_case = case_id
+        yield [rx.clear_selected_files(CLAIM_UPLOAD_ID), rx.redirect(f"/cases/{case_id}")]
 
 
 class BuyerCasesState(SessionState):
     cases: list[CaseSummary] = []
+    loaded: bool = False
 
     @rx.event
     async def load_cases(self):
         user, found = await self._as_user(case_views.buyer_cases)
         if user is None:
             return self._login_redirect()
-        self.cases = found
+        self.cases, self.loaded = found, True
 
 
 class BuyerCaseState(CasePageState, SessionState):

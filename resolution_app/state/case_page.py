@@ -67,7 +67,9 @@ class CasePageState(rx.State, mixin=True):
             return self._login_redirect()
         self.error, self.pending_action, self.busy, self.unfolded = "", "", False, []
         await self._refresh(user)
-        submitted = self.router.url.query_parameters.get("submitted") == "1"
+        submitted = self.just_opened_case == self._case_id()
+        if self.just_opened_case:
+            self.just_opened_case = 0
         self.notice = self._claim_outcome() if submitted else ""
 
     def _done_message(self, action: str) -> str:

@@ -78,6 +78,7 @@ class CreatorTableState(CreatorState):
     descending: bool = True
     time_zone: str = ""  # the browser's, once it has said
     error: str = ""
+    loaded: bool = False  # until the first rows arrive the page shows placeholders, not "0 cases"
 
     @rx.var
     def column_choices(self) -> list[list[str]]:
@@ -123,18 +124,40 @@ class CreatorTableState(CreatorState):
         cases = view.cases
         self.rows, self.total, self.page, self.pages = cases.rows, cases.total, cases.page, cases.pages
         self.open_resolutions, self.columns = view.open_resolutions, view.columns
+        self.loaded = True
         return None
+
+    def _url(self, **changes: str) -> str:
+        """This view's address with `changes`: the table's state lives in the URL, so reload, Back and a shared
+        link show the same view."""
+        query = {**self._query(), "page": str(self.page), **changes}
+        query.pop("time_zone")
+        defaults = {"sort": "opened", "descending": "1", "page": "1"}
+        return f"{TABLE_PATH}?{urlencode({k: v for k, v in query.items() if v and defaults.get(k) != v})}"
+
+    def _take_query(self) -> None:
+        """The view the URL names; anything unknown there is left out rather than refused."""
+        params = self.router.url.query_parameters
+        for name in FILTER_FIELDS:
+            setattr(self, name, str(params.get(name, ""))[:200])
+        if self.status not in {choice[0] for choice in self.status_choices}:
+            self.status = ""
+        self.sort = params.get("sort", "opened") if params.get("sort") in SORTS else "opened"
+        self.descending = params.get("descending", "1") != "0"
+        page = str(params.get("page", "1"))
+        self.page = int(page) if page.isdigit() and len(page) < 7 else 1
 
     @rx.event
     async def load_table(self):
-        requested = self.router.url.query_parameters.get("status", "")
-        self.status = requested if requested in {c[0] for c in self.status_choices} else ""
-        self.page = 1
+        self._take_query()
+        fill_inputs = [rx.set_value(field, getattr(self, field)) for field in UNCONTROLLED_INPUTS]
         if not self.time_zone:  # a new tab: the rows wait for its time zone, so "opened between" means its days
-            return rx.call_script(
+            zone = rx.call_script(
                 "Intl.DateTimeFormat().resolvedOptions().timeZone", callback=CreatorTableState.set_zone
             )
-        return await self._reload()
+            return [*fill_inputs, zone]
+        redirect = await self._reload()
+        return [*fill_inputs, *([redirect] if redirect else [])]
 
     @rx.event
     async def set_zone(self, zone: str):
@@ -142,40 +165,40 @@ class CreatorTableState(CreatorState):
         return await self._reload()
 
     @rx.event
-    async def set_filter(self, name: str, value: str):
-        """One filter changed: back to the first page."""
+    def set_filter(self, name: str, value: str):
+        """One filter changed: the first page of the new view, at its own address (a bad date says why)."""
         if name not in FILTER_FIELDS:
             return None
-        setattr(self, name, str(value)[:200])
-        self.page = 1
-        return await self._reload()
+        value = str(value)[:200]
+        try:
+            creator_cases.filter_from_query({**self._query(), name: value})
+        except DomainError as error:
+            self.error = error.message
+            return None
+        return rx.redirect(self._url(**{name: value, "page": "1"}))
 
     @rx.event
-    async def search_customers(self, form: dict):
-        return await self.set_filter("search", str(form.get("search", "")))
+    def search_customers(self, form: dict):
+        return self.set_filter("search", str(form.get("search", "")))
 
     @rx.event
-    async def sort_by(self, key: str):
+    def sort_by(self, key: str):
         if key not in SORTS:
             return None
-        self.descending = not self.descending if self.sort == key else True
-        self.sort, self.page = key, 1
-        return await self._reload()
+        descending = not self.descending if self.sort == key else True
+        return rx.redirect(self._url(sort=str(key), descending="1" if descending else "0", page="1"))
 
     @rx.event
-    async def go_to_page(self, page: int):
+    def go_to_page(self, page: int):
         try:
-            self.page = max(1, int(page))
+            return rx.redirect(self._url(page=str(max(1, int(page)))))
         except (TypeError, ValueError):
             return None
-        return await self._reload()
 
     @rx.event
-    async def clear_filters(self):
-        self.opened_from = self.opened_to = self.status = self.reason = self.search = ""
-        self.page = 1
-        redirect = await self._reload()
-        return [*(rx.set_value(field, "") for field in UNCONTROLLED_INPUTS), *([redirect] if redirect else [])]
+    def clear_filters(self):
+        self.error = ""
+        return rx.redirect(self._url(**dict.fromkeys(FILTER_FIELDS, ""), page="1"))
 
     @rx.event
     async def toggle_column(self, key: str):
@@ -190,6 +213,7 @@ class CreatorTableState(CreatorState):
         return None
 
 
+TABLE_PATH = "/creator/resolutions"
 TIME_ZONES = frozenset(available_timezones())  # read from disk once, at import, never on the event loop
 FILTER_FIELDS = frozenset({"opened_from", "opened_to", "status", "reason", "search"})
 UNCONTROLLED_INPUTS = ("opened_from", "opened_to", "search")  # the page doesn't bind them: clearing sets them

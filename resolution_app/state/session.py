@@ -43,6 +43,7 @@ class SessionState(rx.State):
     signed_in: bool = False
     is_creator: bool = False
     auth_error: str = ""
+    just_opened_case: int = 0  # the case the claim form just opened: its page then says what happens next
 
     async def _user(self) -> User | None:
         """The signed-in user, read afresh from the server-side session on every call."""

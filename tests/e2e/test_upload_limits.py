@@ -14,7 +14,7 @@ from resolution_app.state.buyer import BuyerCaseState
 
 CAP = Limits.of(DEFAULT_POLICY).body_bytes
 BOUNDARY = "----e2eguard"
-HANDLER = f"{BuyerCaseState.get_full_name()}.send_message"  # a real upload handler: the guard stands before it
+HANDLER = f"{BuyerCaseState.get_full_name()}.send"  # a real upload handler: the guard stands before it
 
 
 def _headers(token: str) -> dict[str, str]:
