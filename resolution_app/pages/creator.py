@@ -89,11 +89,22 @@ def _edit_columns() -> rx.Component:
 
 def _toolbar() -> rx.Component:
     return rx.flex(
-        rx.text(
-            T.total, rx.cond(T.total == 1, " case", " cases"), size="2", color_scheme="gray", class_name="case-total"
+        rx.cond(
+            T.loaded,
+            rx.text(
+                T.total,
+                rx.cond(T.total == 1, " case", " cases"),
+                size="2",
+                color_scheme="gray",
+                class_name="case-total",
+            ),
         ),
         rx.spacer(),
-        link_button(rx.icon("zap", size=16), "Auto respond", href="/creator/settings/auto-respond", variant="outline"),
+        rx.button(  # a link that looks like the seeds' button (and is no second "Respond" button)
+            rx.link(rx.icon("zap", size=16), "Auto respond", href="/creator/settings/auto-respond", underline="none"),
+            as_child=True,
+            variant="outline",
+        ),
         _edit_columns(),
         rx.button(rx.icon("download", size=16), "Export CSV", on_click=rx.download(url=T.export_url)),
         rx.button("Export all", variant="soft", on_click=rx.download(url=EXPORT_ALL_URL)),

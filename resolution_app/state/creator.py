@@ -1,6 +1,7 @@
 """The creator portal's states: the frame with its badge, the Resolution center table and the case page."""
 
 import asyncio
+import json
 from urllib.parse import urlencode
 from zoneinfo import available_timezones
 
@@ -127,6 +128,9 @@ class CreatorTableState(CreatorState):
         self.loaded = True
         return None
 
+    def _go(self, **changes: str) -> rx.event.EventSpec:
+        return rx.redirect(self._url(**changes))
+
     def _url(self, **changes: str) -> str:
         """This view's address with `changes`: the table's state lives in the URL, so reload, Back and a shared
         link show the same view."""
@@ -150,7 +154,7 @@ class CreatorTableState(CreatorState):
     @rx.event
     async def load_table(self):
         self._take_query()
-        fill_inputs = [rx.set_value(field, getattr(self, field)) for field in UNCONTROLLED_INPUTS]
+        fill_inputs = [_fill_inputs({field: getattr(self, field) for field in UNCONTROLLED_INPUTS})]
         if not self.time_zone:  # a new tab: the rows wait for its time zone, so "opened between" means its days
             zone = rx.call_script(
                 "Intl.DateTimeFormat().resolvedOptions().timeZone", callback=CreatorTableState.set_zone
@@ -175,7 +179,8 @@ class CreatorTableState(CreatorState):
         except DomainError as error:
             self.error = error.message
             return None
-        return rx.redirect(self._url(**{name: value, "page": "1"}))
+        setattr(self, name, value)  # a second change before the page has reloaded builds on this one
+        return self._go(**{name: value, "page": "1"})
 
     @rx.event
     def search_customers(self, form: dict):
@@ -186,19 +191,21 @@ class CreatorTableState(CreatorState):
         if key not in SORTS:
             return None
         descending = not self.descending if self.sort == key else True
-        return rx.redirect(self._url(sort=str(key), descending="1" if descending else "0", page="1"))
+        return self._go(sort=str(key), descending="1" if descending else "0", page="1")
 
     @rx.event
     def go_to_page(self, page: int):
         try:
-            return rx.redirect(self._url(page=str(max(1, int(page)))))
+            return self._go(page=str(max(1, int(page))))
         except (TypeError, ValueError):
             return None
 
     @rx.event
     def clear_filters(self):
         self.error = ""
-        return rx.redirect(self._url(**dict.fromkeys(FILTER_FIELDS, ""), page="1"))
+        return [rx.set_value(field, "") for field in UNCONTROLLED_INPUTS] + [
+            self._go(**dict.fromkeys(FILTER_FIELDS, ""), page="1")
+        ]
 
     @rx.event
     async def toggle_column(self, key: str):
@@ -211,6 +218,17 @@ class CreatorTableState(CreatorState):
         except DomainError as error:
             self.error = error.message
         return None
+
+
+def _fill_inputs(values: dict[str, str]) -> rx.event.EventSpec:
+    """Show the URL's view in the inputs the page doesn't bind (after a reload or Back), except in the one the
+    person is typing in: a load that lands mid-word must not wipe it."""
+    script = (
+        f"for (const [id, value] of Object.entries({json.dumps(values)})) {{"
+        " const input = document.getElementById(id);"
+        " if (input && input !== document.activeElement) input.value = value; }"
+    )
+    return rx.call_script(script)
 
 
 TABLE_PATH = "/creator/resolutions"

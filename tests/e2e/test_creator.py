@@ -83,7 +83,7 @@ def test_request_info_buyer_replies_with_a_file_creator_accepts(new_page):
     expect(creator.locator(".status-badge")).to_have_text("Waiting on buyer (info requested)")
 
     buyer.reload()
-    expect(buyer.get_by_text("Which email did you use")).to_be_visible()
+    expect(buyer.get_by_text("Which email did you use").first).to_be_visible()
     expect(buyer.locator(".pinned-question")).to_contain_text("Which email did you use")  # pinned above the composer
     buyer.get_by_label("Your reply").fill("This one; here is the error I get.")
     buyer.locator("#message_files input[type=file]").set_input_files([FILES / "screenshot.png"])
@@ -123,3 +123,34 @@ def test_auto_refund_threshold_with_custom_message(new_page):
     expect(buyer.locator(".status-badge")).to_have_text("Buyer won")
     expect(buyer.get_by_text("refunded the payment automatically")).to_be_visible()
     expect(buyer.locator(".chat-message")).to_contain_text("Your refund is on its way!")
+
+
+def test_the_tables_view_lives_in_the_url_and_clear_filters_resets_it(new_page):
+    page = _creator(new_page)
+    expect(page.locator(".resolution-row").first).to_be_visible()
+    everything = page.locator(".resolution-row").count()
+    page.get_by_label("Reason").select_option(label="Product not received")
+    page.wait_for_url(re.compile(r"reason=product_not_received"))
+    page.get_by_label("Search customer").fill("bob")
+    page.get_by_role("button", name="Search").click()
+    page.wait_for_url(re.compile(r"search=bob"))
+    page.get_by_role("button", name=re.compile("^Amount")).click()  # a sort header is a button
+    page.wait_for_url(re.compile(r"sort=amount"))
+    expect(page.locator(".resolution-row")).to_have_count(1)
+
+    page.reload()
+    expect(page.get_by_label("Reason")).to_have_value("product_not_received")
+    expect(page.get_by_label("Search customer")).to_have_value("bob")
+    expect(page.locator(".resolution-row")).to_have_count(1)
+    expect(page.locator(".case-total")).to_have_text("1 case")
+
+    page.go_back()  # the view before sorting: same filters
+    page.wait_for_url(lambda url: "sort=amount" not in url and "search=bob" in url)
+    expect(page.get_by_label("Search customer")).to_have_value("bob")
+
+    page.get_by_role("button", name="Clear filters").click()
+    page.wait_for_url(lambda url: "search=" not in url and "reason=" not in url)
+    expect(page.get_by_label("Reason")).to_have_value("")
+    expect(page.get_by_label("Search customer")).to_have_value("")
+    expect(page.locator(".resolution-row")).to_have_count(everything)
+    expect(page.get_by_text("An error occurred")).to_have_count(0)
