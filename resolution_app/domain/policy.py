@@ -1,4 +1,4 @@
-"""Every number the rules use, in one place. Settings may override them (see infra/settings.py)."""
+"""Every number the rules use, in one place. They are code, not settings: changing one is a reviewed change."""
 
 from dataclasses import dataclass, field
 from datetime import timedelta

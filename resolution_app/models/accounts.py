@@ -15,7 +15,7 @@ class User(SQLModel, table=True):
     name: str = Field(sa_type=String(120))
     password_hash: str = Field(sa_type=String(255))
     is_reviewer: bool = False  # platform staff
-    emails_enabled: bool = True  # "Resolution Center emails" in Settings → Notifications
+    emails_enabled: bool = True  # "Resolution Center emails": the person's switch for notification emails
     created_at: datetime = Field(sa_type=UTCDateTime)
 
 

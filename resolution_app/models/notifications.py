@@ -1,4 +1,5 @@
-"""The transactional outbox: written with the change, delivered by a loop."""
+"""The transactional outbox: a row per person to tell, written in the same transaction as the change it is about
+(delivering them is the notifications issue's work; nothing sends them yet)."""
 
 from datetime import datetime
 

@@ -36,7 +36,7 @@ class SessionState(rx.State):
         "",
         name=SESSION_COOKIE,
         same_site="strict",
-        max_age=14 * 24 * 3600,
+        max_age=get_settings().session_absolute_hours * 3600,  # no longer than the session itself can live
         secure=get_settings().public_api_url.startswith("https://"),  # never sent in clear where the site is https
     )
     user_name: str = ""
