@@ -6,9 +6,10 @@ from resolution_app.api.routes import api
 from resolution_app.api.upload_guard import UploadGuard
 from resolution_app.jobs.worker import worker_in_app
 from resolution_app.pages import auth, buyer, creator
+from resolution_app.pages.creator_payments import payments_page
 from resolution_app.pages.creator_settings import auto_respond_page, legal_page
 from resolution_app.state.buyer import BuyerCasesState, BuyerCaseState, ClaimState, PurchasesState
-from resolution_app.state.creator import CreatorCaseState, CreatorTableState
+from resolution_app.state.creator import CreatorCaseState, CreatorPaymentsState, CreatorTableState
 from resolution_app.state.creator_settings import AutoRespondState, LegalState
 from resolution_app.state.session import SessionState
 
@@ -39,5 +40,7 @@ app.add_page(
 app.add_page(
     creator.creator_case_page, route="/creator/resolutions/[case_id]", on_load=CreatorCaseState.load_case, title="Case"
 )
+
+app.add_page(payments_page, route="/creator/payments", on_load=CreatorPaymentsState.load_payments, title="Payments")
 
 app.register_lifespan_task(worker_in_app)

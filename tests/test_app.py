@@ -11,6 +11,7 @@ ROUTES = [
     "cases/[case_id]",
     "creator/resolutions",
     "creator/resolutions/[case_id]",
+    "creator/payments",
     "creator/settings/auto-respond",
     "creator/settings/legal",
 ]

@@ -5,7 +5,7 @@ import reflex as rx
 from resolution_app.state.session import SessionState
 
 PORTAL_LINKS = [("Purchases", "/purchases"), ("My cases", "/cases")]
-CREATOR_LINKS = [("Resolution center", "/creator/resolutions")]
+CREATOR_LINKS = [("Resolution center", "/creator/resolutions"), ("Payments", "/creator/payments")]
 
 
 def _nav_link(text: str, href: str) -> rx.Component:
@@ -169,6 +169,17 @@ def countdown(due: rx.Var) -> rx.Component:
 def link_button(*children: rx.Component | str, href: str | rx.Var, **props: object) -> rx.Component:
     """A button that takes the person to `href`: one element, one Tab stop (never a button inside a link)."""
     return rx.button(*children, on_click=rx.redirect(href), type="button", **props)
+
+
+def pager(state) -> rx.Component:  # noqa: ANN001 - any state with page, pages and go_to_page
+    return rx.hstack(
+        rx.button("Previous", variant="soft", disabled=state.page <= 1, on_click=state.go_to_page(state.page - 1)),
+        rx.text("Page ", state.page, " of ", state.pages, size="2"),
+        rx.button(
+            "Next", variant="soft", disabled=state.page >= state.pages, on_click=state.go_to_page(state.page + 1)
+        ),
+        align="center",
+    )
 
 
 def field_label(text: str, for_id: str) -> rx.Component:

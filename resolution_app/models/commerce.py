@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, Index, String, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from resolution_app.domain.enums import LegalDocumentKind, MemberRole, PaymentMethod, PaymentStatus, UserLogKind
@@ -35,7 +35,10 @@ class Product(SQLModel, table=True):
 
 
 class Payment(SQLModel, table=True):
-    __table_args__ = (CheckConstraint("amount_minor > 0", name="payment_amount_positive"),)
+    __table_args__ = (
+        CheckConstraint("amount_minor > 0", name="payment_amount_positive"),
+        Index("ix_payment_business_paid", "business_id", "paid_at", "id"),  # the Payments page, newest first
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     buyer_id: int = Field(foreign_key="user.id", index=True)

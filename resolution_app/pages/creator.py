@@ -4,7 +4,15 @@ import reflex as rx
 
 from resolution_app.components.case_view import case_workspace, status_badge
 from resolution_app.components.creator_layout import creator_page
-from resolution_app.components.layout import countdown, error_callout, field_label, link_button, local_time, placeholder
+from resolution_app.components.layout import (
+    countdown,
+    error_callout,
+    field_label,
+    link_button,
+    local_time,
+    pager,
+    placeholder,
+)
 from resolution_app.services.creator_cases import COLUMNS
 from resolution_app.state.creator import CreatorCaseState, CreatorTableState
 
@@ -171,15 +179,6 @@ def _row(row) -> rx.Component:  # noqa: ANN001
     )
 
 
-def _pager() -> rx.Component:
-    return rx.hstack(
-        rx.button("Previous", variant="soft", disabled=T.page <= 1, on_click=T.go_to_page(T.page - 1)),
-        rx.text("Page ", T.page, " of ", T.pages, size="2"),
-        rx.button("Next", variant="soft", disabled=T.page >= T.pages, on_click=T.go_to_page(T.page + 1)),
-        align="center",
-    )
-
-
 def resolutions_page() -> rx.Component:
     return creator_page(
         "Resolution center",
@@ -205,7 +204,7 @@ def resolutions_page() -> rx.Component:
                     width="100%",
                 ),
                 rx.cond(T.total == 0, rx.text("No cases match these filters.", color_scheme="gray")),
-                _pager(),
+                pager(T),
             ),
             placeholder("Loading cases", rows=6),
         ),

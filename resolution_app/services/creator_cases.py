@@ -258,7 +258,7 @@ def list_cases(user: User, f: CaseFilter, page: int = 1, page_size: int = PAGE_S
 def table_view(user: User, f: CaseFilter, page: int = 1) -> TableView:
     """The Resolution center as the page shows it (the badge, the chosen columns, one page), in three statements."""
     with read() as session:
-        frame = _frame(session, user)
+        frame = creator_frame(session, user)
         return TableView(
             cases=_page(session, frame.business_ids, f, page, PAGE_SIZE),
             open_resolutions=frame.open_resolutions,
@@ -267,7 +267,7 @@ def table_view(user: User, f: CaseFilter, page: int = 1) -> TableView:
 
 
 @dataclass(frozen=True)
-class _Frame:
+class CreatorFrame:
     business_ids: list[int]
     open_resolutions: int
     columns: str | None
@@ -287,10 +287,10 @@ def _frame_statement() -> Select:
 _FRAME = _frame_statement()  # built once: every table load and every creator page's badge runs it
 
 
-def _frame(session: Session, user: User) -> _Frame:
+def creator_frame(session: Session, user: User) -> CreatorFrame:
     """The user's businesses, the badge's count and their saved columns, in one statement (one round trip)."""
     ids, count, columns = session.exec(_FRAME, params={"user_id": user.id}).one()
-    return _Frame(business_ids=sorted(ids or []), open_resolutions=count, columns=columns)
+    return CreatorFrame(business_ids=sorted(ids or []), open_resolutions=count, columns=columns)
 
 
 def iter_cases(user: User, f: CaseFilter, batch: int = 1000) -> Iterator[CaseRow]:
@@ -338,7 +338,7 @@ def _after(f: CaseFilter, last: Row) -> ColumnElement[bool]:
 def open_resolutions_count(user: User) -> int:
     """Cases waiting on the creator's businesses: the header's "N open resolutions"."""
     with read() as session:
-        return _frame(session, user).open_resolutions
+        return creator_frame(session, user).open_resolutions
 
 
 def _chosen(saved: str | None) -> list[str]:

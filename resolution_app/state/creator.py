@@ -10,8 +10,9 @@ import reflex as rx
 from resolution_app.domain.enums import REASON_LABELS, STATUS_LABELS, Party
 from resolution_app.domain.errors import DomainError
 from resolution_app.models import User
-from resolution_app.services import creator_cases, customer_context
+from resolution_app.services import creator_cases, creator_payments, customer_context
 from resolution_app.services.creator_cases import COLUMNS, SORTS, WAITING_FILTER, CaseRow
+from resolution_app.services.creator_payments import PaymentRow
 from resolution_app.services.customer_context import CustomerContext
 from resolution_app.state.case_page import CasePageState
 from resolution_app.state.session import SessionState
@@ -235,3 +236,46 @@ TABLE_PATH = "/creator/resolutions"
 TIME_ZONES = frozenset(available_timezones())  # read from disk once, at import, never on the event loop
 FILTER_FIELDS = frozenset({"opened_from", "opened_to", "status", "reason", "search"})
 UNCONTROLLED_INPUTS = ("opened_from", "opened_to", "search")  # the page doesn't bind them: clearing sets them
+
+
+class CreatorPaymentsState(CreatorState):
+    """/creator/payments: one page of the business's payments; the filter and page live in the URL."""
+
+    rows: list[PaymentRow] = []
+    total: int = 0
+    page: int = 1
+    pages: int = 1
+    with_open_case: bool = False
+    loaded: bool = False
+
+    @rx.event
+    async def load_payments(self):
+        params = self.router.url.query_parameters
+        page = str(params.get("page", "1"))
+        self.with_open_case = params.get("open") == "1"
+        user, found = await self._as_user(
+            creator_payments.payments_page, int(page) if page.isdigit() and len(page) < 7 else 1, self.with_open_case
+        )
+        if user is None or not self.is_creator:
+            return self._not_creator()
+        self.rows, self.total, self.page, self.pages = found.rows, found.total, found.page, found.pages
+        self.open_resolutions, self.loaded = found.open_resolutions, True
+        return None
+
+    def _url(self, page: int, with_open_case: bool) -> str:
+        query = urlencode({k: v for k, v in {"open": "1" if with_open_case else "", "page": page}.items() if v})
+        return f"{PAYMENTS_PATH}?{query}" if query else PAYMENTS_PATH
+
+    @rx.event
+    def show_open_only(self, checked: bool):
+        return rx.redirect(self._url(1, bool(checked)))
+
+    @rx.event
+    def go_to_page(self, page: int):
+        try:
+            return rx.redirect(self._url(max(1, int(page)), self.with_open_case))
+        except (TypeError, ValueError):
+            return None
+
+
+PAYMENTS_PATH = "/creator/payments"

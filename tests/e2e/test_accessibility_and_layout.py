@@ -21,6 +21,7 @@ PAGES = {
     "bob@example.com": ["/cases", "/cases/1"],
     "creator@example.com": [
         "/creator/resolutions",
+        "/creator/payments",
         "/creator/resolutions/1",
         "/creator/resolutions/3",
         "/creator/settings/auto-respond",

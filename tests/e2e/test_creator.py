@@ -154,3 +154,17 @@ def test_the_tables_view_lives_in_the_url_and_clear_filters_resets_it(new_page):
     expect(page.get_by_label("Search customer")).to_have_value("")
     expect(page.locator(".resolution-row")).to_have_count(everything)
     expect(page.get_by_text("An error occurred")).to_have_count(0)
+
+
+def test_payments_lead_to_their_cases(new_page):
+    page = _creator(new_page)
+    page.get_by_role("link", name="Payments").first.click()
+    page.wait_for_url("**/creator/payments")
+    expect(page.locator(".payment-row").first).to_be_visible()
+    everything = page.locator(".payment-row").count()
+    page.get_by_role("checkbox", name="With an open case").click()
+    page.wait_for_url(re.compile(r"open=1"))
+    expect(page.locator(".payment-row")).not_to_have_count(everything)
+    page.locator(".payment-row").filter(has_text="Bob Chen").get_by_role("button", name="Respond").click()
+    page.wait_for_url(re.compile(r"/creator/resolutions/\d+$"))
+    expect(page.locator(".customer-identity")).to_contain_text("bob@example.com")
