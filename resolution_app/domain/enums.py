@@ -115,6 +115,15 @@ class PaymentStatus(StrEnum):
     PARTIALLY_REFUNDED = "partially_refunded"
 
 
+PAYMENT_STATUS_LABELS: dict[PaymentStatus, str] = {
+    PaymentStatus.SUCCEEDED: "Succeeded",
+    PaymentStatus.FAILED: "Failed",
+    PaymentStatus.PENDING: "Pending",
+    PaymentStatus.REFUNDED: "Refunded",
+    PaymentStatus.PARTIALLY_REFUNDED: "Partially refunded",
+}
+
+
 class MemberRole(StrEnum):
     OWNER = "owner"
     MANAGER = "manager"  # may answer cases

@@ -57,7 +57,14 @@ def _purchase_row(row) -> rx.Component:  # noqa: ANN001
         rx.table.cell(
             rx.cond(
                 row.case_id,
-                rx.link("View case", href=f"/cases/{row.case_id}"),
+                rx.vstack(
+                    rx.cond(
+                        row.payment_status != "Succeeded",
+                        rx.text(row.payment_status, size="2", weight="medium", class_name="purchase-status"),
+                    ),
+                    rx.link("View case", href=f"/cases/{row.case_id}"),
+                    spacing="1",
+                ),
                 rx.cond(
                     row.refusal,
                     rx.text(row.refusal, size="2", color_scheme="gray", class_name="claim-refusal"),

@@ -9,6 +9,7 @@ from sqlmodel import select
 from resolution_app.domain.enums import (
     CLOSED_STATUSES,
     PAYMENT_METHOD_LABELS,
+    PAYMENT_STATUS_LABELS,
     STATUS_LABELS,
     CaseStatus,
     PaymentMethod,
@@ -21,13 +22,6 @@ from resolution_app.models import Case, Payment, Product, User
 from resolution_app.services.creator_cases import WAITING_ON_CREATOR, creator_frame
 
 PAGE_SIZE = 25
-PAYMENT_STATUS_LABELS = {
-    PaymentStatus.SUCCEEDED: "Succeeded",
-    PaymentStatus.REFUNDED: "Refunded",
-    PaymentStatus.PARTIALLY_REFUNDED: "Partially refunded",
-    PaymentStatus.FAILED: "Failed",
-    PaymentStatus.PENDING: "Pending",
-}
 
 
 @dataclass(frozen=True)

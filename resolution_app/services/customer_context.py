@@ -7,11 +7,13 @@ from sqlmodel import select
 
 from resolution_app.domain.enums import (
     PAYMENT_METHOD_LABELS,
+    PAYMENT_STATUS_LABELS,
     STATUS_LABELS,
     CaseStatus,
     LegalDocumentKind,
     Party,
     PaymentMethod,
+    PaymentStatus,
     UserLogKind,
 )
 from resolution_app.domain.money import format_money
@@ -121,7 +123,7 @@ def _payment_entry(
         product=product,
         amount=format_money(payment.amount_minor, payment.currency),
         method=PAYMENT_METHOD_LABELS[PaymentMethod(payment.method)],
-        status=payment.status.replace("_", " ").capitalize(),
+        status=PAYMENT_STATUS_LABELS[PaymentStatus(payment.status)],
         paid_at=payment.paid_at,
         this_case=case_id == current_case_id,
         case_id=case_id or 0,

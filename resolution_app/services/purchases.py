@@ -6,7 +6,7 @@ from datetime import datetime
 from sqlmodel import Session, select
 
 from resolution_app.domain.eligibility import PaymentFacts, claim_refusal
-from resolution_app.domain.enums import PAYMENT_METHOD_LABELS, PaymentMethod, PaymentStatus
+from resolution_app.domain.enums import PAYMENT_METHOD_LABELS, PAYMENT_STATUS_LABELS, PaymentMethod, PaymentStatus
 from resolution_app.domain.money import format_money
 from resolution_app.infra.clock import clock
 from resolution_app.infra.db import read
@@ -23,6 +23,7 @@ class PurchaseRow:
     paid_at: datetime
     refusal: str | None  # why it can't be claimed; None when it can
     case_id: int | None
+    payment_status: str  # "Refunded" once a claim (or an auto-refund) paid it back
 
 
 def payment_facts(payment: Payment, has_case: bool) -> PaymentFacts:
@@ -69,4 +70,5 @@ def _row(
         paid_at=payment.paid_at,
         refusal=claim_refusal(payment_facts(payment, case_id is not None), user.id, now),
         case_id=case_id,
+        payment_status=PAYMENT_STATUS_LABELS[PaymentStatus(payment.status)],
     )

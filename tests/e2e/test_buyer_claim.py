@@ -56,8 +56,12 @@ def test_klarna_claim_is_refunded_at_once(buyer_page: Page):
     page = buyer_page
     start_claim(page, "Klarna", "$199.00")
     fill_claim(page, "Product unacceptable", "The bundle's server files do not load in the current version.")
-    submit_claim(page)
+    case_id = submit_claim(page)
     expect(page.locator(".status-badge")).to_have_text("Buyer won")
+    expect(page.get_by_text("$199.00 refunded to your Klarna payment.")).to_be_visible()
+    page.goto("/purchases")
+    expect(purchase_row(page, "Klarna", "$199.00").locator(".purchase-status")).to_have_text("Refunded")
+    page.goto(f"/cases/{case_id}")
     expect(page.get_by_text("refunded the payment automatically")).to_be_visible()
     expect(page.get_by_text("Financing payments are always refunded.")).to_be_visible()
 
@@ -68,6 +72,7 @@ def test_bad_claim_shows_a_clear_message_and_creates_nothing(buyer_page: Page):
     fill_claim(page, "Product not received", "too short")
     page.get_by_role("button", name="Submit claim").click()
     expect(page.get_by_role("alert")).to_contain_text("at least 20 characters")
+    expect(page.get_by_label("Describe the issue")).to_be_focused()  # the field the refusal is about
     assert page.url.endswith("/claim")
 
 
