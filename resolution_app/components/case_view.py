@@ -277,14 +277,12 @@ def actions_bar(state, actions: list[str]) -> rx.Component:  # noqa: ANN001
 def _pinned_question(state) -> rx.Component:  # noqa: ANN001
     question = state.detail.question
     return rx.box(
-        rx.text(
-            rx.icon("pin", size=14),
-            " Question from ",
-            question.asked_by,
-            ", ",
-            local_time(question.asked_at, "MMM D"),
-            size="1",
-            weight="bold",
+        rx.hstack(
+            rx.icon("pin", size=14, aria_hidden="true"),
+            rx.text("Question from ", question.asked_by, ", ", local_time(question.asked_at, "MMM D"), size="1"),
+            align="center",
+            spacing="1",
+            class_name="pinned-question-title",
         ),
         rx.text(question.text, size="2", class_name="thread-body"),
         rx.cond(

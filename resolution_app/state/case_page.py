@@ -117,9 +117,9 @@ class CasePageState(rx.State, mixin=True):
             await self._refresh(user)
             self.busy = False
             return None
-        self.notice, self.busy = success, False
-        self.pending_action = ""
+        self.notice, self.pending_action = success, ""
         await self._refresh(user)
+        self.busy = False
         return [rx.clear_selected_files(clear), rx.set_value(MESSAGE_FIELD_ID, ""), rx.set_value(ACTION_FIELD_ID, "")]
 
     @rx.event

@@ -61,6 +61,8 @@ class CreatorCaseState(CasePageState, CreatorState):
         case_id = self._case_id()
         found = self.detail and case_id
         self.customer = await asyncio.to_thread(customer_context.customer_context, user, case_id) if found else None
+        if self.busy:  # after an action: the badge counts what is left waiting
+            self.open_resolutions = await asyncio.to_thread(creator_cases.open_resolutions_count, user)
 
 
 class CreatorTableState(CreatorState):

@@ -94,10 +94,16 @@ def test_request_info_buyer_replies_with_a_file_creator_accepts(new_page):
 
     creator.reload()
     expect(creator.locator(".timeline-item").last.get_by_text("screenshot.png")).to_be_visible()
+    waiting = _open_resolutions(creator)
     creator.get_by_role("button", name="Accept").click()
     expect(creator.locator(".refund-confirmation")).to_contain_text("$49.00")
     creator.get_by_role("button", name="Confirm: Accept").click()
     expect(creator.locator(".status-badge")).to_have_text("Buyer won")
+    expect(creator.get_by_text("Refund of $49.00 sent to Blair Buyer.")).to_be_visible()
+    left = waiting - 1  # the badge is current after the action, without a reload
+    expect(creator.locator(".open-resolutions")).to_have_attribute(
+        "aria-label", f"{left} open resolution" + ("" if left == 1 else "s")
+    )
     expect(creator.get_by_text("accepted the claim and refunded the payment")).to_be_visible()
     expect(creator.locator(".customer-payment").filter(has_text="$49.00").locator(".payment-status")).to_have_text(
         "Refunded"
