@@ -9,6 +9,7 @@ from resolution_app.components.layout import (
     countdown,
     dom_value,
     error_callout,
+    link_button,
     local_time,
     notice_callout,
     placeholder,
@@ -57,6 +58,16 @@ def status_badge(status: rx.Var, label: rx.Var) -> rx.Component:
         high_contrast=True,
         size="2",
         class_name="status-badge",
+    )
+
+
+def case_button(case_id: rx.Var, waiting_on_creator: rx.Var) -> rx.Component:
+    """A creator's way from a list to a case: "Respond" while it waits on them, else "View details"."""
+    return link_button(
+        rx.cond(waiting_on_creator, "Respond", "View details"),
+        href=f"/creator/resolutions/{case_id}",
+        size="1",
+        variant=rx.cond(waiting_on_creator, "solid", "outline"),
     )
 
 

@@ -171,6 +171,25 @@ def link_button(*children: rx.Component | str, href: str | rx.Var, **props: obje
     return rx.button(*children, on_click=rx.redirect(href), type="button", **props)
 
 
+def stacked_table(header_cells: list[rx.Component], rows: rx.Var, row: object) -> rx.Component:
+    """A table that becomes a stack of cards on a phone (cells carry `data-label` to say what they are there)."""
+    return rx.box(
+        rx.table.root(
+            rx.table.header(rx.table.row(*header_cells)),
+            rx.table.body(rx.foreach(rows, row)),
+            variant="surface",
+            width="100%",
+        ),
+        class_name="stacked-table",
+        width="100%",
+    )
+
+
+def labelled_cell(label: str, *content: rx.Component | rx.Var | str, **props: object) -> rx.Component:
+    """A table cell that says what it is when its table is stacked into cards."""
+    return rx.table.cell(*content, custom_attrs={"data-label": label}, **props)
+
+
 def pager(state) -> rx.Component:  # noqa: ANN001 - any state with page, pages and go_to_page
     return rx.hstack(
         rx.button("Previous", variant="soft", disabled=state.page <= 1, on_click=state.go_to_page(state.page - 1)),

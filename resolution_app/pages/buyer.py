@@ -9,10 +9,12 @@ from resolution_app.components.layout import (
     dom_value,
     error_callout,
     field_label,
+    labelled_cell,
     link_button,
     local_time,
     page,
     placeholder,
+    stacked_table,
 )
 from resolution_app.domain.policy import DEFAULT_POLICY
 from resolution_app.state.buyer import CLAIM_UPLOAD_ID, BuyerCasesState, BuyerCaseState, ClaimState, PurchasesState
@@ -28,32 +30,18 @@ NATIVE_SELECT_STYLE = {
 BUYER_ACTIONS = ["escalate", "appeal", "withdraw"]
 
 
-def _labelled(label: str, *content: rx.Component | rx.Var | str) -> rx.Component:
-    """A table cell that says what it is when the table is stacked into cards on a phone."""
-    return rx.table.cell(*content, custom_attrs={"data-label": label})
-
-
 def _table(headers: tuple[str, ...], rows: rx.Var, row: object) -> rx.Component:
-    return rx.box(
-        rx.table.root(
-            rx.table.header(rx.table.row(*[rx.table.column_header_cell(h) for h in headers])),
-            rx.table.body(rx.foreach(rows, row)),
-            variant="surface",
-            width="100%",
-        ),
-        class_name="stacked-table",
-        width="100%",
-    )
+    return stacked_table([rx.table.column_header_cell(h) for h in headers], rows, row)
 
 
 def _purchase_row(row) -> rx.Component:  # noqa: ANN001
     return rx.table.row(
-        _labelled(
+        labelled_cell(
             "Product", rx.text(row.product, weight="medium"), rx.text(row.business, size="1", color_scheme="gray")
         ),
-        _labelled("Amount", row.amount),
-        _labelled("Method", row.method),
-        _labelled("Date", local_time(row.paid_at, "MMM D, YYYY")),
+        labelled_cell("Amount", row.amount),
+        labelled_cell("Method", row.method),
+        labelled_cell("Date", local_time(row.paid_at, "MMM D, YYYY")),
         rx.table.cell(
             rx.cond(
                 row.case_id,
@@ -161,14 +149,14 @@ def claim_page() -> rx.Component:
 
 def _case_row(case) -> rx.Component:  # noqa: ANN001
     return rx.table.row(
-        _labelled("Case", rx.link(f"Case #{case.case_id}", href=f"/cases/{case.case_id}")),
-        _labelled(
+        labelled_cell("Case", rx.link(f"Case #{case.case_id}", href=f"/cases/{case.case_id}")),
+        labelled_cell(
             "Product", rx.text(case.product, weight="medium"), rx.text(case.business, size="1", color_scheme="gray")
         ),
-        _labelled("Amount", case.amount),
-        _labelled("Status", status_badge(case.status, case.status_label)),
-        _labelled("Due", countdown(case.due_at)),
-        _labelled("Opened", local_time(case.opened_at, "MMM D, YYYY")),
+        labelled_cell("Amount", case.amount),
+        labelled_cell("Status", status_badge(case.status, case.status_label)),
+        labelled_cell("Due", countdown(case.due_at)),
+        labelled_cell("Opened", local_time(case.opened_at, "MMM D, YYYY")),
         class_name="case-row",
     )
 

@@ -2,16 +2,17 @@
 
 import reflex as rx
 
-from resolution_app.components.case_view import case_workspace, status_badge
+from resolution_app.components.case_view import case_button, case_workspace, status_badge
 from resolution_app.components.creator_layout import creator_page
 from resolution_app.components.layout import (
     countdown,
     error_callout,
     field_label,
-    link_button,
+    labelled_cell,
     local_time,
     pager,
     placeholder,
+    stacked_table,
 )
 from resolution_app.services.creator_cases import COLUMNS
 from resolution_app.state.creator import CreatorCaseState, CreatorTableState
@@ -144,10 +145,7 @@ def _header_cell(key: str, label: str) -> rx.Component:
 
 
 def _cell(key: str, content: rx.Component) -> rx.Component:
-    return rx.cond(
-        T.columns.contains(key),
-        rx.table.cell(content, class_name=f"col-{key}", custom_attrs={"data-label": COLUMNS[key]}),
-    )
+    return rx.cond(T.columns.contains(key), labelled_cell(COLUMNS[key], content, class_name=f"col-{key}"))
 
 
 def _row(row) -> rx.Component:  # noqa: ANN001
@@ -167,14 +165,7 @@ def _row(row) -> rx.Component:  # noqa: ANN001
         _cell("opened", local_time(row.opened_at, "YYYY-MM-DD HH:mm")),
         _cell("due", rx.box(countdown(row.due_at), class_name=rx.cond(row.overdue, "overdue", ""))),
         _cell("resolved", rx.cond(row.resolved_at, local_time(row.resolved_at, "YYYY-MM-DD HH:mm"), "—")),
-        rx.table.cell(
-            link_button(
-                rx.cond(row.waiting_on_creator, "Respond", "View details"),
-                href=f"/creator/resolutions/{row.case_id}",
-                size="1",
-                variant=rx.cond(row.waiting_on_creator, "solid", "outline"),
-            )
-        ),
+        rx.table.cell(case_button(row.case_id, row.waiting_on_creator)),
         class_name="resolution-row",
     )
 
@@ -188,20 +179,13 @@ def resolutions_page() -> rx.Component:
         rx.cond(
             T.loaded,
             rx.fragment(
-                rx.box(
-                    rx.table.root(
-                        rx.table.header(
-                            rx.table.row(
-                                *[_header_cell(k, label) for k, label in COLUMNS.items()],
-                                rx.table.column_header_cell(rx.text.span("Open", class_name="visually-hidden")),
-                            )
-                        ),
-                        rx.table.body(rx.foreach(T.rows, _row)),
-                        variant="surface",
-                        width="100%",
-                    ),
-                    class_name="stacked-table",
-                    width="100%",
+                stacked_table(
+                    [
+                        *[_header_cell(k, label) for k, label in COLUMNS.items()],
+                        rx.table.column_header_cell(rx.text.span("Open", class_name="visually-hidden")),
+                    ],
+                    T.rows,
+                    _row,
                 ),
                 rx.cond(T.total == 0, rx.text("No cases match these filters.", color_scheme="gray")),
                 pager(T),

@@ -2,43 +2,29 @@
 
 import reflex as rx
 
-from resolution_app.components.case_view import status_badge
+from resolution_app.components.case_view import case_button, status_badge
 from resolution_app.components.creator_layout import creator_page
-from resolution_app.components.layout import link_button, local_time, pager, placeholder
+from resolution_app.components.layout import labelled_cell, local_time, pager, placeholder, stacked_table
 from resolution_app.state.creator import CreatorPaymentsState
 
 S = CreatorPaymentsState
 HEADERS = ("Date", "Customer", "Product", "Amount", "Method", "Payment", "Case", "")
 
 
-def _cell(label: str, *content: rx.Component | rx.Var | str) -> rx.Component:
-    return rx.table.cell(*content, custom_attrs={"data-label": label})
-
-
 def _row(row) -> rx.Component:  # noqa: ANN001
     return rx.table.row(
-        _cell("Date", local_time(row.paid_at, "MMM D, YYYY")),
-        _cell(
+        labelled_cell("Date", local_time(row.paid_at, "MMM D, YYYY")),
+        labelled_cell(
             "Customer",
             rx.text(row.customer_name, weight="medium"),
             rx.text(row.customer_email, size="1", color_scheme="gray"),
         ),
-        _cell("Product", row.product),
-        _cell("Amount", row.amount),
-        _cell("Method", row.method),
-        _cell("Payment", rx.text(row.status, class_name="payment-status")),
-        _cell("Case", rx.cond(row.case_id, status_badge(row.case_status, row.case_status_label), "—")),
-        rx.table.cell(
-            rx.cond(
-                row.case_id,
-                link_button(
-                    rx.cond(row.waiting_on_creator, "Respond", "View details"),
-                    href=f"/creator/resolutions/{row.case_id}",
-                    size="1",
-                    variant=rx.cond(row.waiting_on_creator, "solid", "outline"),
-                ),
-            )
-        ),
+        labelled_cell("Product", row.product),
+        labelled_cell("Amount", row.amount),
+        labelled_cell("Method", row.method),
+        labelled_cell("Payment", rx.text(row.status, class_name="payment-status")),
+        labelled_cell("Case", rx.cond(row.case_id, status_badge(row.case_status, row.case_status_label), "—")),
+        rx.table.cell(rx.cond(row.case_id, case_button(row.case_id, row.waiting_on_creator))),
         class_name="payment-row",
     )
 
@@ -56,16 +42,7 @@ def payments_page() -> rx.Component:
             S.loaded,
             rx.fragment(
                 rx.text(S.total, rx.cond(S.total == 1, " payment", " payments"), size="2", color_scheme="gray"),
-                rx.box(
-                    rx.table.root(
-                        rx.table.header(rx.table.row(*[rx.table.column_header_cell(h) for h in HEADERS])),
-                        rx.table.body(rx.foreach(S.rows, _row)),
-                        variant="surface",
-                        width="100%",
-                    ),
-                    class_name="stacked-table",
-                    width="100%",
-                ),
+                stacked_table([rx.table.column_header_cell(h) for h in HEADERS], S.rows, _row),
                 rx.cond(S.total == 0, rx.text("No payments match.", color_scheme="gray")),
                 pager(S),
             ),
