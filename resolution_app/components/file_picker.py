@@ -3,14 +3,15 @@
 The browser-side limits here only help the user; the server checks count, size and type again.
 """
 
+import json
+
 import reflex as rx
 from reflex.vars import Var, VarData
 from reflex_base.event import EventChain
-from reflex_components_core.core.upload import get_upload_files_context_var_data
+from reflex_components_core.core.upload import Upload, get_upload_files_context_var_data
 
 from resolution_app.domain.policy import DEFAULT_POLICY
 from resolution_app.services.accounts import SESSION_HEADER
-from resolution_app.state.file_notes import FileNotesState
 from resolution_app.state.session import SessionState
 
 ACCEPT = {
@@ -92,12 +93,33 @@ def _chosen_file(upload_id: str, file: Var) -> rx.Component:
     )
 
 
-def _label_file_input(component: rx.Component, label: str) -> None:
-    """Reflex builds the dropzone's hidden file input itself, without a label: give it the button's words."""
-    for child in component.children:
-        if getattr(child, "tag", None) == "input":
-            child.custom_attrs["aria-label"] = label
-        _label_file_input(child, label)
+def _add_files(upload_id: str, max_files: int, accept: dict[str, list[str]]) -> str:
+    """JS taking a FileList: allowed files join those already chosen, up to `max_files`; the note beside the
+    picker says, in words, which were left out and why (or nothing, once all went in)."""
+    types, extensions = list(accept), [ext for exts in accept.values() for ext in exts]
+    limit_mb = DEFAULT_POLICY.max_file_bytes // (1024 * 1024)
+    return f"""((files) => {{
+  const kept = [...(filesById[{upload_id!r}] || [])], said = [];
+  for (const file of Array.from(files || [])) {{
+    const extension = "." + (file.name.split(".").pop() || "").toLowerCase();
+    if (!({json.dumps(types)}.includes(file.type) || {json.dumps(extensions)}.includes(extension)))
+      said.push(`“${{file.name}}” isn't a type we accept.`);
+    else if (file.size > {DEFAULT_POLICY.max_file_bytes}) said.push(`“${{file.name}}” is larger than {limit_mb} MB.`);
+    else if (kept.length >= {max_files}) said.push(`“${{file.name}}” was left out: {max_files} files at most.`);
+    else kept.push(file);
+  }}
+  setFilesById(all => ({{...all, [{upload_id!r}]: kept}}));
+  const note = document.getElementById({(upload_id + "-note")!r});
+  if (note) note.textContent = said.join(" ");
+}})"""
+
+
+def _picker_events(upload_id: str, max_files: int, accept: dict[str, list[str]]) -> dict[str, Var]:
+    add, context = _add_files(upload_id, max_files, accept), get_upload_files_context_var_data()
+    return {
+        "chosen": Var(_js_expr=f"((e) => {{ {add}(e.target.files); e.target.value = ''; }})", _var_data=context),
+        "dropped": Var(_js_expr=f"((e) => {{ e.preventDefault(); {add}(e.dataTransfer.files); }})", _var_data=context),
+    }
 
 
 def file_picker(
@@ -108,29 +130,37 @@ def file_picker(
     accept: dict[str, list[str]] = ACCEPT,
     hint: str = HINT,
 ) -> rx.Component:
-    full = _chosen_count(upload_id) >= max_files
-    zone = rx.upload.root(
-        rx.button(rx.icon("paperclip", size=16), label, variant="outline", type="button"),
-        id=upload_id,
-        multiple=max_files > 1,
-        max_files=max_files,  # choosing more is refused as a whole, and the note says why
-        max_size=DEFAULT_POLICY.max_file_bytes,  # a bigger file is refused at once, and the note says why
-        accept=accept,
-        no_drag=False,
-        border="none",
-        padding="0",
-        on_drop_rejected=lambda rejected: FileNotesState.refused(upload_id, rejected),
-    )
-    _label_file_input(zone, label)
-    note = FileNotesState.notes[upload_id]
+    # Reflex's dropzone replaces what was chosen with each new choice; people add evidence a file at a time.
+    Upload.is_used = True  # no rx.upload on the page: Reflex must still serve its upload endpoint
+    events = _picker_events(upload_id, max_files, accept)
+    input_id = f"{upload_id}-input"
     return rx.vstack(
-        zone,
+        rx.box(
+            rx.el.input(
+                type="file",
+                id=input_id,
+                multiple=max_files > 1,
+                accept=",".join([*accept, *(ext for exts in accept.values() for ext in exts)]),
+                class_name="visually-hidden file-input",
+                custom_attrs={"onChange": events["chosen"], "aria-label": label},
+            ),
+            rx.el.label(
+                rx.icon("paperclip", size=16, aria_hidden="true"), label, html_for=input_id, class_name="file-button"
+            ),
+            id=upload_id,
+            custom_attrs={"onDragOver": Var(_js_expr="((e) => e.preventDefault())"), "onDrop": events["dropped"]},
+            class_name="file-drop",
+        ),
         rx.text(
-            rx.cond(full, f"{max_files} of {max_files} files chosen. Choosing again replaces them.", hint),
+            rx.cond(
+                _chosen_count(upload_id) >= max_files,
+                f"{max_files} of {max_files} files chosen: remove one to add another.",
+                hint,
+            ),
             size="1",
             color_scheme="gray",
         ),
-        rx.cond(note, rx.text(note, size="2", color_scheme="red", role="alert", class_name="file-note")),
+        rx.text("", id=f"{upload_id}-note", size="2", color_scheme="red", role="alert", class_name="file-note"),
         rx.foreach(_chosen_files(upload_id), lambda file: _chosen_file(upload_id, file)),
         spacing="2",
         width="100%",

@@ -23,6 +23,7 @@ ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 START_TIMEOUT = 300
 DEMO_PASSWORD = "demo-password-1"
+BROWSER_ZONE = "Europe/Berlin"  # the browsers' time zone: the app shows and filters by the viewer's days
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -134,7 +135,7 @@ def new_page(browser: Browser, app_url: str):
     contexts = []
 
     def make() -> Page:
-        context = browser.new_context(base_url=app_url, timezone_id="Europe/Berlin")
+        context = browser.new_context(base_url=app_url, timezone_id=BROWSER_ZONE)
         contexts.append(context)
         return context.new_page()
 

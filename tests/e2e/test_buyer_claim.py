@@ -12,10 +12,17 @@ def test_claim_card_payment_with_png_and_pdf_then_message_and_withdraw(buyer_pag
     start_claim(page, "Card", "$19.00")
     fill_claim(page, "Product not as described", "The course is missing the redstone modules it advertised.")
     chooser = page.locator("#claim_files input[type=file]")
-    chooser.set_input_files([FILES / "screenshot.png", FILES / "receipt.pdf", FILES / "extra.png"])
+    chooser.set_input_files([FILES / "screenshot.png", FILES / "receipt.pdf"])
+    chooser.set_input_files([FILES / "extra.png"])  # "Add files" adds to what is chosen
+    expect(page.locator(".chosen-file")).to_have_count(3)
+    chooser.set_input_files([FILES / "screenshot.png"])
+    expect(page.locator(".file-note")).to_have_text("“screenshot.png” was left out: 3 files at most.")
     expect(page.locator(".chosen-file")).to_have_count(3)
     expect(page.locator(".chosen-file img")).to_have_count(2)  # image previews
     page.get_by_role("button", name="Remove extra.png").click()
+    expect(page.locator(".chosen-file")).to_have_count(2)
+    chooser.set_input_files([{"name": "tool.exe", "mimeType": "application/x-msdownload", "buffer": b"MZ\x90\x00"}])
+    expect(page.locator(".file-note")).to_have_text("“tool.exe” isn't a type we accept.")
     expect(page.locator(".chosen-file")).to_have_count(2)
     submit_claim(page)
 

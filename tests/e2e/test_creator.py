@@ -3,12 +3,13 @@
 import csv
 import io
 import re
-from datetime import date, timedelta
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from playwright.sync_api import Page, expect
 
 from tests.e2e.buyer_steps import FILES, fill_claim, purchase_row, start_claim, submit_claim
-from tests.e2e.conftest import log_in
+from tests.e2e.conftest import BROWSER_ZONE, log_in
 
 
 def _creator(new_page) -> Page:
@@ -32,9 +33,10 @@ def test_badge_filters_columns_and_csv_export(new_page):
 
     page.goto("/creator/resolutions")
     expect(page.locator(".case-total")).to_contain_text("cases")
-    today = date.today()
+    today = datetime.now(ZoneInfo(BROWSER_ZONE)).date()  # the browser's day, which the filter means
     page.get_by_label("Opened from").fill((today - timedelta(days=7)).isoformat())
     page.get_by_label("Opened to").fill(today.isoformat())
+    page.wait_for_url(re.compile(f"opened_to={today.isoformat()}"))
     expect(page.get_by_text("Alice Moreno")).to_have_count(0)  # opened 20 days ago
     expect(page.get_by_text("Bob Chen")).to_be_visible()  # opened 3 days ago
     shown = page.locator(".resolution-row").count()
