@@ -32,6 +32,11 @@ LEGAL_TITLES = {
 # --- Auto-respond -------------------------------------------------------------------------------------------------
 
 
+def _field_error(field_id: str) -> rx.Component:
+    s = AutoRespondState
+    return rx.cond(s.error_field == field_id, rx.text(s.error, color_scheme="red", size="2", role="alert"))
+
+
 def _threshold_field(label: str, field_id: str, value: rx.Var) -> rx.Component:
     return rx.vstack(
         field_label(label, field_id),
@@ -44,7 +49,9 @@ def _threshold_field(label: str, field_id: str, value: rx.Var) -> rx.Component:
             input_mode="decimal",
             max_length=30,
             width="16em",
+            custom_attrs={"aria-invalid": AutoRespondState.error_field == field_id},
         ),
+        _field_error(field_id),
         spacing="1",
     )
 
@@ -93,14 +100,16 @@ def _auto_respond_form() -> rx.Component:
                 rows="5",
                 width="100%",
                 placeholder="Sorry this didn't work out for you. Your refund is on its way.",
+                custom_attrs={"aria-invalid": s.error_field == MESSAGE_FIELD},
             ),
+            _field_error(MESSAGE_FIELD),
             rx.text(
                 f"Posted into the case and emailed to the buyer when a case is refunded automatically. "
                 f"At most {DEFAULT_POLICY.auto_respond_message_max_chars:,} characters.",
                 size="1",
                 color_scheme="gray",
             ),
-            error_callout(s.error),
+            rx.cond(s.error_field == "", error_callout(s.error)),
             notice_callout(s.notice),
             rx.button("Save", type="submit", size="3"),
             spacing="3",

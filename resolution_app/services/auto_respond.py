@@ -81,8 +81,8 @@ def save_settings(user: User, card_below: str, paypal_below: str, reasons: list[
     with transaction() as session:
         # The lock makes two first saves run one after the other instead of both inserting the row.
         business = creator_business(session, user, acting=True, lock=True)
-        card_minor = _threshold(CARD_LABEL, card_below, business.currency)
-        paypal_minor = _threshold(PAYPAL_LABEL, paypal_below, business.currency)
+        card_minor = _threshold(CARD_LABEL, card_below, business.currency, "card_below")
+        paypal_minor = _threshold(PAYPAL_LABEL, paypal_below, business.currency, "paypal_below")
         now = clock.now()
         row = session.get(AutoRespondSettings, business.id) or AutoRespondSettings(
             business_id=business.id, updated_at=now
@@ -98,14 +98,14 @@ def _threshold_text(amount_minor: int | None, currency: str) -> str:
     return "" if amount_minor is None else to_decimal_string(amount_minor, currency)
 
 
-def _threshold(label: str, text: str, currency: str) -> int | None:
+def _threshold(label: str, text: str, currency: str, field: str) -> int | None:
     """What the creator typed: empty turns the rule off; errors name the field they are about."""
     if not text.strip():
         return None
     try:
         return validate_threshold(parse_money(text, currency), currency)
     except InvalidInput as error:
-        raise InvalidInput(f"{label}: {error.message}") from None
+        raise InvalidInput(f"{label}: {error.message}", field) from None
 
 
 def _reasons(values: list[str]) -> list[Reason]:
@@ -119,6 +119,7 @@ def _custom_message(text: str) -> str:
     message = written(text).strip()
     if len(message) > DEFAULT_POLICY.auto_respond_message_max_chars:
         raise InvalidInput(
-            f"The custom message can be at most {DEFAULT_POLICY.auto_respond_message_max_chars:,} characters."
+            f"The custom message can be at most {DEFAULT_POLICY.auto_respond_message_max_chars:,} characters.",
+            "custom_message",
         )
     return message

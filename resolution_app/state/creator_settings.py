@@ -58,6 +58,7 @@ class AutoRespondState(CreatorState):
     # The form's fields are uncontrolled; changing the key remounts them with the values above.
     form_key: int = 0
     error: str = ""
+    error_field: str = ""  # the field the refusal is about: the page says it there and focuses it
     notice: str = ""
 
     def _show(self, view: AutoRespondView) -> None:
@@ -86,7 +87,7 @@ class AutoRespondState(CreatorState):
         user = await self._creator()
         if user is None:
             return self._not_creator()
-        self.error, self.notice = "", ""
+        self.error, self.error_field, self.notice = "", "", ""
         try:
             if not isinstance(form, Mapping):
                 raise InvalidInput(UNREADABLE_FORM)
@@ -95,8 +96,8 @@ class AutoRespondState(CreatorState):
             await asyncio.to_thread(auto_respond.save_settings, user, *fields, reasons, message)
             self._show(await asyncio.to_thread(auto_respond.settings_view, user))
         except DomainError as error:
-            self.error = error.message
-            return None
+            self.error, self.error_field = error.message, error.field
+            return rx.set_focus(error.field) if error.field else None
         self.notice = "Saved."
         return None
 

@@ -118,7 +118,12 @@ def test_request_info_buyer_replies_with_a_file_creator_accepts(new_page):
 def test_auto_refund_threshold_with_custom_message(new_page):
     creator = _creator(new_page)
     creator.goto("/creator/settings/auto-respond")
-    creator.get_by_label("Auto-refund card payments below").fill("25")
+    card = creator.get_by_label("Auto-refund card payments below")
+    card.fill("-1")
+    creator.get_by_role("button", name="Save").click()
+    expect(creator.get_by_role("alert")).to_contain_text("can't be negative")  # said under the field
+    expect(card).to_be_focused()
+    card.fill("25")
     creator.get_by_label("Custom message").fill("Sorry it didn't work out. Your refund is on its way!")
     creator.get_by_role("button", name="Save").click()
     expect(creator.get_by_text("Saved.")).to_be_visible()

@@ -132,3 +132,13 @@ def test_financing_is_refunded_with_every_rule_off_and_no_message_posted(world):
     assert case.status == CaseStatus.CUSTOMER_WON
     with transaction() as session:
         assert session.exec(select(Message).where(Message.case_id == case.id)).all() == []
+
+
+@pytest.mark.parametrize(
+    ("card", "paypal", "message", "field"),
+    [("-5", "", "", "card_below"), ("", "a lot", "", "paypal_below"), ("", "", "x" * 2001, "custom_message")],
+)
+def test_a_refusal_names_the_field_it_is_about(world, card, paypal, message, field):
+    with pytest.raises(InvalidInput) as refused:
+        save_settings(world.creator, card, paypal, [], message)
+    assert refused.value.field == field
