@@ -131,9 +131,6 @@ class CreatorTableState(CreatorState):
         self.loaded = True
         return None
 
-    def _go(self, **changes: str) -> rx.event.EventSpec:
-        return rx.redirect(self._url(**changes))
-
     def _url(self, **changes: str) -> str:
         """This view's address with `changes`: the table's state lives in the URL, so reload, Back and a shared
         link show the same view."""
@@ -183,7 +180,7 @@ class CreatorTableState(CreatorState):
             self.error = error.message
             return None
         setattr(self, name, value)  # a second change before the page has reloaded builds on this one
-        return self._go(**{name: value, "page": "1"})
+        return rx.redirect(self._url(**{name: value, "page": "1"}))
 
     @rx.event
     def search_customers(self, form: dict):
@@ -194,12 +191,12 @@ class CreatorTableState(CreatorState):
         if key not in SORTS:
             return None
         descending = not self.descending if self.sort == key else True
-        return self._go(sort=str(key), descending="1" if descending else "0", page="1")
+        return rx.redirect(self._url(sort=str(key), descending="1" if descending else "0", page="1"))
 
     @rx.event
     def go_to_page(self, page: int):
         try:
-            return self._go(page=str(max(1, int(page))))
+            return rx.redirect(self._url(page=str(max(1, int(page)))))
         except (TypeError, ValueError):
             return None
 
@@ -207,7 +204,7 @@ class CreatorTableState(CreatorState):
     def clear_filters(self):
         self.error = ""
         return [rx.set_value(field, "") for field in UNCONTROLLED_INPUTS] + [
-            self._go(**dict.fromkeys(FILTER_FIELDS, ""), page="1")
+            rx.redirect(self._url(**dict.fromkeys(FILTER_FIELDS, ""), page="1"))
         ]
 
     @rx.event
