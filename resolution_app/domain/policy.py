@@ -17,6 +17,7 @@ class Policy:
     appeal_time: timedelta = timedelta(days=7)
     creator_info_time: timedelta = timedelta(days=7)
     review_target_business_days: int = 2
+    review_claim_idle_limit: timedelta = timedelta(hours=4)  # then another reviewer may take the case over
     description_min_chars: int = 20
     description_max_chars: int = 5000
     message_max_chars: int = 5000

@@ -37,7 +37,8 @@ class Case(SQLModel, table=True):
     resolved_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     updated_at: datetime = Field(sa_type=UTCDateTime)
     version: int = 1  # bumped by every change; a stale writer loses
-    assigned_reviewer_id: int | None = Field(default=None, foreign_key="user.id")
+    assigned_reviewer_id: int | None = Field(default=None, foreign_key="user.id")  # who claimed it for review
+    claimed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)  # the claimer's last move: idle claims lapse
     decided_by_id: int | None = Field(default=None, foreign_key="user.id")  # the reviewer of the first decision
 
 

@@ -3,6 +3,7 @@
 from collections.abc import Sequence
 from datetime import datetime
 
+from sqlalchemy import update
 from sqlmodel import Session, func, select
 
 from resolution_app.domain import lifecycle
@@ -17,6 +18,7 @@ from resolution_app.models import Appeal, Case, Message, User
 from resolution_app.services import files, notify
 from resolution_app.services.access import require_case, require_case_actor
 from resolution_app.services.deadlines import expire_case
+from resolution_app.services.review.claims import require_claimer
 from resolution_app.services.transitions import CASE_CHANGED, case_state, perform
 
 A = CaseAction
@@ -80,11 +82,22 @@ def act(
         raise Conflict("The deadline has passed and the case has moved on. The page now shows it as it is.")
     with files.stored_evidence(uploads) as accepted, transaction() as session:
         case = _actionable_case(session, user, case_id, party, expected_version, lock=True)
+        if party == Party.REVIEWER:
+            require_claimer(case, user)
         _check_reviewer_rules(case, user, chosen)
         event = perform(session, case, party, chosen, now, actor_id=user.id, detail=detail)
+        _keep_claim_current(session, case, party, chosen, now)
         files.attach(session, case, accepted, user=user, party=party, now=now, event_id=event.id)
         if chosen == A.APPEAL:
             session.add(Appeal(case_id=case.id, party=party, user_id=user.id, statement=detail, created_at=now))
+
+
+def _keep_claim_current(session: Session, case: Case, party: Party, action: CaseAction, now: datetime) -> None:
+    """A reviewer's move keeps their claim alive; an appeal goes back to the queue unclaimed, for another reviewer."""
+    if party == Party.REVIEWER:
+        session.execute(update(Case).where(Case.id == case.id).values(claimed_at=now))
+    elif action == A.APPEAL:
+        session.execute(update(Case).where(Case.id == case.id).values(assigned_reviewer_id=None, claimed_at=None))
 
 
 def _actionable_case(

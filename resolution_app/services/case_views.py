@@ -26,6 +26,7 @@ from resolution_app.infra.db import read
 from resolution_app.models import Attachment, Business, Case, CaseEvent, Message, Payment, Product, User
 from resolution_app.services import files
 from resolution_app.services.access import may_act, require_case
+from resolution_app.services.review.claims import CLAIM_EVENTS
 from resolution_app.services.transitions import case_state
 
 PARTY_NAMES = {Party.BUYER: "Buyer", Party.CREATOR: "Creator", Party.REVIEWER: "Platform", Party.SYSTEM: "Platform"}
@@ -45,6 +46,9 @@ EVENT_TEXTS = {
     "decide_merchant_wins": "decided: the creator wins",
     "auto_refund": "refunded the payment automatically",
     "expire": "moved the case on: a deadline passed",
+    "claimed": "claimed the case for review",
+    "released": "released the case to the queue",
+    "taken_over": "took the case over (the claim was idle)",
 }
 
 
@@ -165,7 +169,7 @@ def case_detail(user: User, case_id: int, party: Party) -> CaseDetail:
         actions = [a.value for a in lifecycle.allowed_actions(state, party, now)] if acting else []
         attachments = list(session.exec(select(Attachment).where(Attachment.case_id == case.id)))
         links = {a.id: _file_view(a, user, party) for a in attachments}  # the case check above covers its files
-        thread = _thread(session, case, attachments, links)
+        thread = _thread(session, case, attachments, links, party)
         return CaseDetail(
             summary=_summary(case, product, business, buyer),
             version=case.version,
@@ -211,9 +215,14 @@ def _who(party: str, actor_id: int | None, names: dict[int, str]) -> str:
     return f"{names[actor_id]} ({label.lower()})" if actor_id in names else label
 
 
-def _thread(session: Session, case: Case, attachments: list[Attachment], links: dict) -> list[ThreadItem]:
-    """The claim, every move and every message, oldest first: one conversation."""
-    events = list(session.exec(select(CaseEvent).where(CaseEvent.case_id == case.id).order_by(CaseEvent.id)))
+def _thread(
+    session: Session, case: Case, attachments: list[Attachment], links: dict, viewer: Party
+) -> list[ThreadItem]:
+    """The claim, every move and every message, oldest first: one conversation (reviewers' claims only for them)."""
+    events = select(CaseEvent).where(CaseEvent.case_id == case.id)
+    if viewer != Party.REVIEWER:
+        events = events.where(CaseEvent.kind.not_in(CLAIM_EVENTS))
+    events = list(session.exec(events.order_by(CaseEvent.id)))
     messages = list(session.exec(select(Message).where(Message.case_id == case.id).order_by(Message.id)))
     names = _names(session, {e.actor_id for e in events if e.actor_id} | {m.author_id for m in messages if m.author_id})
     files_of: dict[str, list[FileView]] = defaultdict(list)

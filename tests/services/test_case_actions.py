@@ -9,6 +9,7 @@ from resolution_app.domain.errors import ActionNotAllowed, Conflict, Forbidden, 
 from resolution_app.infra.db import transaction
 from resolution_app.models import Appeal, Attachment, BalanceCredit, Case, CaseEvent, Message, Refund
 from resolution_app.services import case_actions, case_views, claims, files
+from resolution_app.services.review import claims as review_claims
 from tests.services.factories import DESCRIPTION, pdf, png
 
 B, C, R = Party.BUYER, Party.CREATOR, Party.REVIEWER
@@ -74,12 +75,17 @@ def test_full_path_deny_escalate_decide_appeal(world, store):
     case_id = _open(world)
     _act(world, world.creator, case_id, C, "deny", "The course was fully delivered.")
     _act(world, world.buyer, case_id, B, "escalate", "It was not.", [png()])
+    review_claims.claim(world.reviewer, case_id)
     case = _act(world, world.reviewer, case_id, R, "decide_merchant_wins", "Logs show use.")
     assert case.status == CaseStatus.MERCHANT_WON and case.decided_by_id == world.reviewer.id
     assert case_views.case_detail(world.buyer, case_id, B).actions == ["appeal"]
     _act(world, world.buyer, case_id, B, "appeal", "New evidence attached.", [pdf()])
+    assert world.case(case_id).assigned_reviewer_id is None  # the appeal goes back to the queue unclaimed
+    review_claims.claim(world.reviewer, case_id)
     with pytest.raises(Forbidden):  # the first reviewer may not decide the appeal
         _act(world, world.reviewer, case_id, R, "decide_refund", "Changed my mind.")
+    review_claims.release(world.reviewer, case_id)
+    review_claims.claim(world.reviewer2, case_id)
     case = _act(world, world.reviewer2, case_id, R, "decide_refund", "The evidence shows missing modules.")
     assert case.status == CaseStatus.CUSTOMER_WON and case.due_at is None
     assert case_views.case_detail(world.creator, case_id, C).is_final
@@ -87,13 +93,25 @@ def test_full_path_deny_escalate_decide_appeal(world, store):
         assert session.exec(select(func.count()).select_from(Appeal)).one() == 1
         assert session.exec(select(func.count()).where(Refund.case_id == case_id)).one() == 1
     assert world.payment("buyer@example.com", PaymentMethod.CARD, 1900).status == PaymentStatus.REFUNDED
-    assert _events(case_id) == ["opened", "deny", "escalate", "decide_merchant_wins", "appeal", "decide_refund"]
+    assert _events(case_id) == [
+        "opened",
+        "deny",
+        "escalate",
+        "claimed",
+        "decide_merchant_wins",
+        "appeal",
+        "claimed",
+        "released",
+        "claimed",
+        "decide_refund",
+    ]
 
 
 def test_credit_decision_pays_the_buyer_from_the_platform(world, store):
     case_id = _open(world)
     _act(world, world.creator, case_id, C, "deny", "No.")
     _act(world, world.buyer, case_id, B, "escalate", "Please look.")
+    review_claims.claim(world.reviewer, case_id)
     _act(world, world.reviewer, case_id, R, "decide_credit", "Goodwill credit.")
     with transaction() as session:
         credit = session.exec(select(BalanceCredit)).one()

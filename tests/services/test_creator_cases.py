@@ -11,6 +11,7 @@ from resolution_app.infra.db import transaction
 from resolution_app.models import BusinessMember, Refund
 from resolution_app.services import case_actions, case_views, claims, creator_cases, customer_context, files
 from resolution_app.services.creator_cases import CaseFilter
+from resolution_app.services.review import claims as review_claims
 from tests.services.factories import DESCRIPTION, png
 
 C = Party.CREATOR
@@ -169,6 +170,7 @@ def test_creator_appeals_a_lost_platform_decision(world):
         expected_version=world.case(case_id).version,
         text="Not delivered.",
     )
+    review_claims.claim(world.reviewer, case_id)
     case_actions.act(
         world.reviewer,
         case_id,

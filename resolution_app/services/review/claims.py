@@ -1,0 +1,76 @@
+"""Claiming a case for review: one reviewer works it at a time, and only they may ask questions or decide.
+
+Each change is one conditional UPDATE, so of two reviewers claiming at once exactly one gets the case; the other is
+told who did. Claims, releases and take-overs are recorded in the case's timeline, which only reviewers see.
+"""
+
+from datetime import datetime
+
+from sqlalchemy import update
+from sqlmodel import Session
+
+from resolution_app.domain.enums import CaseStatus, Party
+from resolution_app.domain.errors import ActionNotAllowed, Conflict, Forbidden
+from resolution_app.domain.policy import DEFAULT_POLICY
+from resolution_app.domain.review_claims import claim_lapsed
+from resolution_app.infra.clock import clock
+from resolution_app.infra.db import transaction
+from resolution_app.models import Case, CaseEvent, User
+from resolution_app.services.access import require_case, require_reviewer
+
+CLAIM_EVENTS = frozenset({"claimed", "released", "taken_over"})  # reviewers' own lines of the timeline
+
+
+def claim(user: User, case_id: int) -> None:
+    """Assign an unclaimed case under review to `user`."""
+    _change(user, case_id, "claimed", Case.assigned_reviewer_id.is_(None), user.id)
+
+
+def release(user: User, case_id: int) -> None:
+    """Give the case back to the queue; only its claimer may."""
+    _change(user, case_id, "released", Case.assigned_reviewer_id == user.id, None)
+
+
+def take_over(user: User, case_id: int) -> None:
+    """Take a case whose claimer has been idle past the policy's limit."""
+    idle_since = clock.now() - DEFAULT_POLICY.review_claim_idle_limit
+    lapsed = (Case.assigned_reviewer_id != user.id) & (Case.claimed_at < idle_since)
+    _change(user, case_id, "taken_over", lapsed, user.id)
+
+
+def require_claimer(case: Case, user: User) -> None:
+    """Questions and decisions are the claimer's alone."""
+    if case.assigned_reviewer_id != user.id:
+        raise Forbidden("Claim the case before you ask questions or decide it.")
+
+
+def _change(user: User, case_id: int, kind: str, condition: object, reviewer_id: int | None) -> None:
+    require_reviewer(user)
+    now = clock.now()
+    with transaction() as session:
+        case = require_case(session, user, case_id, Party.REVIEWER)
+        if case.status != CaseStatus.UNDER_PLATFORM_REVIEW:
+            raise ActionNotAllowed("This case isn't waiting on the platform.")
+        changed = session.execute(
+            update(Case)
+            .where(Case.id == case.id, condition)
+            .values(assigned_reviewer_id=reviewer_id, claimed_at=now if reviewer_id else None)
+        )
+        if changed.rowcount != 1:
+            raise _refusal(session, case, user, kind, now)
+        session.add(CaseEvent(case_id=case.id, at=now, actor_id=user.id, party=Party.REVIEWER, kind=kind))
+
+
+def _refusal(session: Session, case: Case, user: User, kind: str, now: datetime) -> Exception:
+    session.refresh(case)
+    holder = session.get(User, case.assigned_reviewer_id) if case.assigned_reviewer_id else None
+    if kind == "released":
+        return Forbidden("Only the reviewer who claimed the case can release it.")
+    if holder is None:
+        return Conflict("Nobody has claimed this case; claim it instead.")
+    if holder.id == user.id:
+        return Conflict("You have claimed this case already.")
+    if kind == "taken_over" and not claim_lapsed(case.claimed_at, now):
+        hours = int(DEFAULT_POLICY.review_claim_idle_limit.total_seconds() // 3600)
+        return Conflict(f"{holder.name} is working on this case; it can be taken over after {hours} idle hours.")
+    return Conflict(f"{holder.name} claimed this case first.")
