@@ -8,9 +8,11 @@ from resolution_app.jobs.worker import worker_in_app
 from resolution_app.pages import auth, buyer, creator
 from resolution_app.pages.creator_payments import payments_page
 from resolution_app.pages.creator_settings import auto_respond_page, legal_page
+from resolution_app.pages.review import queue_page, review_case_page
 from resolution_app.state.buyer import BuyerCasesState, BuyerCaseState, ClaimState, PurchasesState
 from resolution_app.state.creator import CreatorCaseState, CreatorPaymentsState, CreatorTableState
 from resolution_app.state.creator_settings import AutoRespondState, LegalState
+from resolution_app.state.review import ReviewCaseState, ReviewQueueState
 from resolution_app.state.session import SessionState
 
 app = rx.App(api_transformer=[api, UploadGuard], stylesheets=["/app.css"])
@@ -42,5 +44,8 @@ app.add_page(
 )
 
 app.add_page(payments_page, route="/creator/payments", on_load=CreatorPaymentsState.load_payments, title="Payments")
+
+app.add_page(queue_page, route="/review", on_load=ReviewQueueState.load_queue, title="Review queue")
+app.add_page(review_case_page, route="/review/[case_id]", on_load=ReviewCaseState.load_case, title="Case under review")
 
 app.register_lifespan_task(worker_in_app)

@@ -46,6 +46,17 @@ ACTIONS: dict[str, tuple[str, str, bool, str, bool]] = {
     "escalate": ("Escalate to platform", "purple", True, "Why you disagree with the creator", True),
     "appeal": ("Appeal", "orange", True, "Appeal statement", True),
     "withdraw": ("Withdraw", "gray", False, "", False),
+    "request_buyer_info": ("Request info from buyer", "blue", True, "Question for the buyer", False),
+    "request_merchant_info": ("Request info from creator", "blue", True, "Question for the creator", False),
+    "decide_refund": ("Refund (creator pays)", "green", True, "Rationale", False),
+    "decide_credit": ("Credit buyer balance", "green", True, "Rationale", False),
+    "decide_merchant_wins": ("Creator wins", "gray", True, "Rationale", False),
+}
+# What money a decision moves, said before it is confirmed.
+DECISION_MONEY = {
+    "decide_refund": "The payment is refunded to the buyer now, at the creator's cost.",
+    "decide_credit": "The buyer gets the amount as platform balance; the creator pays nothing.",
+    "decide_merchant_wins": "No money moves: the creator keeps the payment.",
 }
 APART = frozenset({"deny", "withdraw"})  # destructive: set apart from the others
 
@@ -243,6 +254,9 @@ def _action_form(state, action: str) -> rx.Component:  # noqa: ANN001
                 rx.text_area(placeholder=text_label, aria_label=text_label, id=ACTION_FIELD_ID, width="100%", rows="4")
                 if needs_text
                 else _confirmation(state, action),
+                rx.text(DECISION_MONEY[action], size="2", class_name="decision-money")
+                if action in DECISION_MONEY
+                else rx.fragment(),
                 file_picker(ACTION_UPLOAD_ID, "Add proof") if accepts_files else rx.fragment(),
                 rx.flex(
                     rx.button(

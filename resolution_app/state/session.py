@@ -42,6 +42,7 @@ class SessionState(rx.State):
     user_name: str = ""
     signed_in: bool = False
     is_creator: bool = False
+    is_reviewer: bool = False
     auth_error: str = ""
     just_opened_case: int = 0  # the case the claim form just opened: its page then says what happens next
 
@@ -56,10 +57,11 @@ class SessionState(rx.State):
 
     def _take_viewer(self, viewer: accounts.Viewer | None) -> User | None:
         signed_in, name = viewer is not None, viewer.user.name if viewer else ""
-        is_creator = bool(viewer and viewer.is_creator)
+        is_creator, is_reviewer = bool(viewer and viewer.is_creator), bool(viewer and viewer.user.is_reviewer)
         # Only what changed: each assignment would go to the browser again, on every event.
-        if (self.signed_in, self.user_name, self.is_creator) != (signed_in, name, is_creator):
-            self.signed_in, self.user_name, self.is_creator = signed_in, name, is_creator
+        now = (signed_in, name, is_creator, is_reviewer)
+        if (self.signed_in, self.user_name, self.is_creator, self.is_reviewer) != now:
+            self.signed_in, self.user_name, self.is_creator, self.is_reviewer = now
         return viewer.user if viewer else None
 
     def _login_redirect(self) -> rx.event.EventSpec:
@@ -77,7 +79,9 @@ class SessionState(rx.State):
         return rx.redirect(self._home())
 
     def _home(self) -> str:
-        return "/creator/resolutions" if self.is_creator else "/purchases"  # the reviewer portal comes next
+        if self.is_reviewer:
+            return "/review"
+        return "/creator/resolutions" if self.is_creator else "/purchases"
 
     async def _start(self, signed: accounts.SignedIn):
         self.token = signed.token

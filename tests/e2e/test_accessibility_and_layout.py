@@ -19,6 +19,7 @@ PAGES = {
     # Frank's payment is claimable until test_creator.py claims it; this module sorts (and runs) first.
     "frank@example.com": ["/purchases", "/purchases/{claimable}/claim"],
     "bob@example.com": ["/cases", "/cases/1"],
+    "reviewer@example.com": ["/review", "/review/3"],
     "creator@example.com": [
         "/creator/resolutions",
         "/creator/payments",

@@ -4,6 +4,7 @@ Each change is one conditional UPDATE, so of two reviewers claiming at once exac
 told who did. Claims, releases and take-overs are recorded in the case's timeline, which only reviewers see.
 """
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import update
@@ -14,7 +15,7 @@ from resolution_app.domain.errors import ActionNotAllowed, Conflict, Forbidden
 from resolution_app.domain.policy import DEFAULT_POLICY
 from resolution_app.domain.review_claims import claim_lapsed
 from resolution_app.infra.clock import clock
-from resolution_app.infra.db import transaction
+from resolution_app.infra.db import read, transaction
 from resolution_app.models import Case, CaseEvent, User
 from resolution_app.services.access import require_case, require_reviewer
 
@@ -36,6 +37,26 @@ def take_over(user: User, case_id: int) -> None:
     idle_since = clock.now() - DEFAULT_POLICY.review_claim_idle_limit
     lapsed = (Case.assigned_reviewer_id != user.id) & (Case.claimed_at < idle_since)
     _change(user, case_id, "taken_over", lapsed, user.id)
+
+
+@dataclass(frozen=True)
+class ClaimView:
+    claimed_by: str  # the reviewer's name, or ""
+    mine: bool
+    lapsed: bool  # idle past the limit: another reviewer may take it over
+
+
+def claim_view(user: User, case_id: int) -> ClaimView:
+    """Who works the case, for the reviewer's case page."""
+    require_reviewer(user)
+    with read() as session:
+        case = require_case(session, user, case_id, Party.REVIEWER)
+        holder = session.get(User, case.assigned_reviewer_id) if case.assigned_reviewer_id else None
+        return ClaimView(
+            claimed_by=holder.name if holder else "",
+            mine=holder is not None and holder.id == user.id,
+            lapsed=holder is not None and claim_lapsed(case.claimed_at, clock.now()),
+        )
 
 
 def require_claimer(case: Case, user: User) -> None:

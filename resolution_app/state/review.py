@@ -1,0 +1,144 @@
+"""The reviewer portal's states: the frame with the unclaimed count, the queue, and the case page."""
+
+import asyncio
+from urllib.parse import urlencode
+
+import reflex as rx
+
+from resolution_app.domain.enums import REASON_LABELS, Party
+from resolution_app.domain.errors import DomainError, NotFound
+from resolution_app.models import User
+from resolution_app.services.review import claims as review_claims
+from resolution_app.services.review import queue
+from resolution_app.services.review.claims import ClaimView
+from resolution_app.services.review.queue import QueueCounts, QueueFilter, QueueRow
+from resolution_app.state.case_page import CasePageState
+from resolution_app.state.session import SessionState
+
+QUEUE_PATH = "/review"
+QUEUE_FILTERS = ("kind", "reason", "claimed")
+
+
+class ReviewState(SessionState):
+    """Every reviewer page: platform staff only (anyone else finds nothing here) and the unclaimed count."""
+
+    unclaimed: int = 0
+    page_not_found: bool = False
+
+    async def _reviewer(self) -> User | None:
+        user = await self._user()
+        if user is None or not self.is_reviewer:
+            self.page_not_found = user is not None
+            return None
+        self.page_not_found = False
+        self.unclaimed = await asyncio.to_thread(queue.unclaimed_count, user)
+        return user
+
+    def _login_redirect(self):
+        """Signed in but no reviewer: the page says "not found" rather than asking them to log in again."""
+        return None if self.page_not_found else super()._login_redirect()
+
+
+class ReviewQueueState(ReviewState):
+    rows: list[QueueRow] = []
+    total: int = 0
+    page: int = 1
+    pages: int = 1
+    counts: QueueCounts | None = None
+    kind: str = ""
+    reason: str = ""
+    claimed: str = ""
+    error: str = ""
+    loaded: bool = False
+
+    @rx.var
+    def reason_choices(self) -> list[list[str]]:
+        return [["", "All reasons"]] + [[reason.value, label] for reason, label in REASON_LABELS.items()]
+
+    @rx.event
+    async def load_queue(self):
+        params = self.router.url.query_parameters
+        self.kind, self.reason, self.claimed = (str(params.get(name, ""))[:40] for name in QUEUE_FILTERS)
+        page = str(params.get("page", "1"))
+        self.page = int(page) if page.isdigit() and len(page) < 7 else 1
+        return await self._reload()
+
+    async def _reload(self):
+        user = await self._reviewer()
+        if user is None:
+            return self._login_redirect()
+        f = QueueFilter(kind=self.kind, reason=self.reason, claimed=self.claimed)
+        try:
+            view = await asyncio.to_thread(queue.review_queue, user, f, self.page)
+        except DomainError as error:
+            self.error, self.loaded = error.message, True
+            return None
+        self.rows, self.total, self.page, self.pages = view.rows, view.total, view.page, view.pages
+        self.counts, self.unclaimed, self.error, self.loaded = view.counts, view.counts.unclaimed, "", True
+        return None
+
+    def _url(self, **changes: str) -> str:
+        query = {"kind": self.kind, "reason": self.reason, "claimed": self.claimed, "page": str(self.page), **changes}
+        query = {key: value for key, value in query.items() if value and not (key == "page" and value == "1")}
+        return f"{QUEUE_PATH}?{urlencode(query)}" if query else QUEUE_PATH
+
+    @rx.event
+    def set_filter(self, name: str, value: str):
+        if name not in QUEUE_FILTERS:
+            return None
+        return rx.redirect(self._url(**{name: str(value)[:40], "page": "1"}))
+
+    @rx.event
+    def go_to_page(self, page: int):
+        try:
+            return rx.redirect(self._url(page=str(max(1, int(page)))))
+        except (TypeError, ValueError):
+            return None
+
+    @rx.event
+    async def claim(self, case_id: int):
+        """Claim from the queue, then open the case."""
+        user = await self._reviewer()
+        if user is None:
+            return None
+        try:
+            await asyncio.to_thread(review_claims.claim, user, int(case_id))
+        except (DomainError, TypeError, ValueError) as error:
+            self.error = error.message if isinstance(error, DomainError) else "Unknown case."
+            return await self._reload()
+        return rx.redirect(f"{QUEUE_PATH}/{int(case_id)}")
+
+
+class ReviewCaseState(CasePageState, ReviewState):
+    _party = Party.REVIEWER
+    claim_status: ClaimView | None = None
+
+    async def _viewer(self) -> User | None:
+        return await self._reviewer()
+
+    async def _refresh(self, user: User) -> None:
+        await super()._refresh(user)
+        case_id = self._case_id()
+        try:
+            found = self.detail is not None and case_id is not None
+            self.claim_status = await asyncio.to_thread(review_claims.claim_view, user, case_id) if found else None
+        except NotFound:
+            self.claim_status = None
+
+    @rx.event
+    async def change_claim(self, change: str):
+        """Claim, Release or Take over, as the page offers them."""
+        moves = {"claim": review_claims.claim, "release": review_claims.release, "take_over": review_claims.take_over}
+        case_id, move = self._case_id(), moves.get(str(change))
+        if case_id is None or move is None:
+            return None
+        user = await self._viewer()
+        if user is None:
+            return None
+        self.error = self.notice = ""
+        try:
+            await asyncio.to_thread(move, user, case_id)
+        except DomainError as error:
+            self.error = error.message
+        await self._refresh(user)
+        return None
