@@ -111,6 +111,8 @@ def _appeal_window(state: CaseState, viewer: Party) -> NextStep:
 
 def _closed_headline(state: CaseState) -> str:
     by = "The platform decided" if state.decided_by_reviewer else "Closed"
+    if state.decided_by_reviewer and state.appealed:
+        by = "Final decision"  # the appeal was decided: nothing can change it again
     if state.status == S.CUSTOMER_WITHDREW:
         return "Closed: the buyer withdrew the case"
     if state.outcome == Outcome.CREDIT:

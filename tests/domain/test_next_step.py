@@ -81,3 +81,10 @@ def test_the_consequence_is_what_the_deadline_does(situation):
         assert consequence == "the decision becomes final"
     else:
         assert after.status == S.MERCHANT_WON and "creator's favour" in consequence
+
+
+def test_a_decided_appeal_is_the_final_decision():
+    state = CaseState(S.MERCHANT_WON, None, decided_by_reviewer=True, appealed=True, outcome=Outcome.MERCHANT_WINS)
+    for viewer in (B, C):
+        step = next_step(state, viewer, NOW)
+        assert (step.tone, step.headline) == ("closed", "Final decision: in the creator's favour, no refund")
