@@ -15,6 +15,7 @@ from resolution_app.services.creator_cases import COLUMNS, SORTS, WAITING_FILTER
 from resolution_app.services.creator_payments import PaymentRow
 from resolution_app.services.customer_context import CustomerContext
 from resolution_app.state.case_page import CasePageState
+from resolution_app.state.ids import page_number
 from resolution_app.state.session import SessionState
 
 
@@ -148,8 +149,7 @@ class CreatorTableState(CreatorState):
             self.status = ""
         self.sort = params.get("sort", "opened") if params.get("sort") in SORTS else "opened"
         self.descending = params.get("descending", "1") != "0"
-        page = str(params.get("page", "1"))
-        self.page = int(page) if page.isdigit() and len(page) < 7 else 1
+        self.page = page_number(params.get("page"))
 
     @rx.event
     async def load_table(self):
@@ -195,10 +195,7 @@ class CreatorTableState(CreatorState):
 
     @rx.event
     def go_to_page(self, page: int):
-        try:
-            return rx.redirect(self._url(page=str(max(1, int(page)))))
-        except (TypeError, ValueError):
-            return None
+        return rx.redirect(self._url(page=str(page_number(page))))
 
     @rx.event
     def clear_filters(self):
@@ -250,10 +247,9 @@ class CreatorPaymentsState(CreatorState):
     @rx.event
     async def load_payments(self):
         params = self.router.url.query_parameters
-        page = str(params.get("page", "1"))
         self.with_open_case = params.get("open") == "1"
         user, found = await self._as_user(
-            creator_payments.payments_page, int(page) if page.isdigit() and len(page) < 7 else 1, self.with_open_case
+            creator_payments.payments_page, page_number(params.get("page")), self.with_open_case
         )
         if user is None or not self.is_creator:
             return self._not_creator()
@@ -271,10 +267,7 @@ class CreatorPaymentsState(CreatorState):
 
     @rx.event
     def go_to_page(self, page: int):
-        try:
-            return rx.redirect(self._url(max(1, int(page)), self.with_open_case))
-        except (TypeError, ValueError):
-            return None
+        return rx.redirect(self._url(page_number(page), self.with_open_case))
 
 
 PAYMENTS_PATH = "/creator/payments"

@@ -13,6 +13,7 @@ from resolution_app.services.review import queue
 from resolution_app.services.review.claims import ClaimView
 from resolution_app.services.review.queue import QueueCounts, QueueFilter, QueueRow
 from resolution_app.state.case_page import CasePageState
+from resolution_app.state.ids import page_number
 from resolution_app.state.session import SessionState
 
 QUEUE_PATH = "/review"
@@ -59,8 +60,7 @@ class ReviewQueueState(ReviewState):
     async def load_queue(self):
         params = self.router.url.query_parameters
         self.kind, self.reason, self.claimed = (str(params.get(name, ""))[:40] for name in QUEUE_FILTERS)
-        page = str(params.get("page", "1"))
-        self.page = int(page) if page.isdigit() and len(page) < 7 else 1
+        self.page = page_number(params.get("page"))
         return await self._reload()
 
     async def _reload(self):
@@ -90,10 +90,7 @@ class ReviewQueueState(ReviewState):
 
     @rx.event
     def go_to_page(self, page: int):
-        try:
-            return rx.redirect(self._url(page=str(max(1, int(page)))))
-        except (TypeError, ValueError):
-            return None
+        return rx.redirect(self._url(page=str(page_number(page))))
 
     @rx.event
     async def claim(self, case_id: int):
