@@ -9,7 +9,7 @@ from resolution_app.pages import auth, buyer, creator
 from resolution_app.pages.creator_payments import payments_page
 from resolution_app.pages.creator_settings import auto_respond_page, legal_page
 from resolution_app.pages.review import queue_page, review_case_page
-from resolution_app.state.buyer import BuyerCasesState, BuyerCaseState, ClaimState, PurchasesState
+from resolution_app.state.buyer import BalanceState, BuyerCasesState, BuyerCaseState, ClaimState, PurchasesState
 from resolution_app.state.creator import CreatorCaseState, CreatorPaymentsState, CreatorTableState
 from resolution_app.state.creator_settings import AutoRespondState, LegalState
 from resolution_app.state.review import ReviewCaseState, ReviewQueueState
@@ -26,6 +26,7 @@ app.add_page(index, route="/", on_load=SessionState.go_home, title="Resolution C
 app.add_page(auth.login_page, route="/login", title="Log in · Resolution Center")
 app.add_page(auth.signup_page, route="/signup", title="Sign up · Resolution Center")
 app.add_page(buyer.purchases_page, route="/purchases", on_load=PurchasesState.load_purchases, title="Purchases")
+app.add_page(buyer.balance_page, route="/balance", on_load=BalanceState.load_balance, title="Your balance")
 app.add_page(buyer.claim_page, route="/purchases/[payment_id]/claim", on_load=ClaimState.load_claim, title="Claim")
 app.add_page(buyer.cases_page, route="/cases", on_load=BuyerCasesState.load_cases, title="Your cases")
 app.add_page(buyer.buyer_case_page, route="/cases/[case_id]", on_load=BuyerCaseState.load_case, title="Case")

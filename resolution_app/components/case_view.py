@@ -14,6 +14,7 @@ from resolution_app.components.layout import (
     notice_callout,
     placeholder,
 )
+from resolution_app.domain.enums import DECISIONS
 from resolution_app.state.case_page import ACTION_FIELD_ID, ACTION_UPLOAD_ID, MESSAGE_FIELD_ID, MESSAGE_UPLOAD_ID
 
 STATUS_COLORS = {
@@ -52,12 +53,6 @@ ACTIONS: dict[str, tuple[str, str, bool, str, bool]] = {
     "decide_credit": ("Credit buyer balance", "green", True, "Rationale", False),
     "decide_merchant_wins": ("Creator wins", "gray", True, "Rationale", False),
 }
-# What money a decision moves, said before it is confirmed.
-DECISION_MONEY = {
-    "decide_refund": "The payment is refunded to the buyer now, at the creator's cost.",
-    "decide_credit": "The buyer gets the amount as platform balance; the creator pays nothing.",
-    "decide_merchant_wins": "No money moves: the creator keeps the payment.",
-}
 APART = frozenset({"deny", "withdraw"})  # destructive: set apart from the others
 
 
@@ -82,7 +77,9 @@ def case_button(case_id: rx.Var, waiting_on_creator: rx.Var) -> rx.Component:
     )
 
 
-def file_links(files: rx.Var) -> rx.Component:
+def file_links(files: rx.Var, *, with_source: bool = False) -> rx.Component:
+    """Files as tiles (images as thumbnails); `with_source` adds whose each one is and when it came (the
+    reviewer's evidence gallery)."""
     return rx.flex(
         rx.foreach(
             files,
@@ -94,6 +91,9 @@ def file_links(files: rx.Var) -> rx.Component:
                 ),
                 rx.text(f.name, size="1", weight="medium", class_name="file-name"),
                 rx.text(f.size, size="1", color_scheme="gray"),
+                rx.text(f.by, " · ", local_time(f.added_at, "MMM D"), size="1", class_name="file-source")
+                if with_source
+                else rx.fragment(),
                 href=f.url,
                 is_external=True,
                 underline="none",
@@ -254,8 +254,8 @@ def _action_form(state, action: str) -> rx.Component:  # noqa: ANN001
                 rx.text_area(placeholder=text_label, aria_label=text_label, id=ACTION_FIELD_ID, width="100%", rows="4")
                 if needs_text
                 else _confirmation(state, action),
-                rx.text(DECISION_MONEY[action], size="2", class_name="decision-money")
-                if action in DECISION_MONEY
+                rx.text(state.detail.decision_money[action], size="2", class_name="decision-money")
+                if action in DECISIONS
                 else rx.fragment(),
                 file_picker(ACTION_UPLOAD_ID, "Add proof") if accepts_files else rx.fragment(),
                 rx.flex(
@@ -381,6 +381,20 @@ def case_facts(state) -> rx.Component:  # noqa: ANN001
                 class_name="facts",
             ),
             rx.cond(
+                d.money.length() > 0,
+                rx.vstack(
+                    rx.heading("Money", size="2"),
+                    rx.foreach(
+                        d.money,
+                        lambda line: rx.text(
+                            line.text, " · ", local_time(line.at, "MMM D, YYYY"), size="2", class_name="money-line"
+                        ),
+                    ),
+                    spacing="1",
+                    width="100%",
+                ),
+            ),
+            rx.cond(
                 d.files.length() > 0,
                 rx.vstack(rx.heading("Files", size="2"), file_links(d.files), spacing="2", width="100%"),
             ),
@@ -390,8 +404,9 @@ def case_facts(state) -> rx.Component:  # noqa: ANN001
     )
 
 
-def case_workspace(state, actions: list[str], *context: rx.Component) -> rx.Component:  # noqa: ANN001
-    """The case page; `context` (a portal's own cards, like the creator's customer) follows the case facts."""
+def case_workspace(state, actions: list[str], *context: rx.Component, lead: rx.Component | None = None) -> rx.Component:  # noqa: ANN001
+    """The case page; `context` (a portal's own cards, like the creator's customer) follows the case facts, and
+    `lead` (the reviewer's statements and evidence) comes before the conversation."""
     return rx.cond(
         state.detail,
         rx.vstack(
@@ -400,7 +415,12 @@ def case_workspace(state, actions: list[str], *context: rx.Component) -> rx.Comp
             notice_callout(state.notice),
             rx.box(
                 rx.vstack(
-                    thread(state), actions_bar(state, actions), composer(state), spacing="4", class_name="case-main"
+                    lead or rx.fragment(),
+                    thread(state),
+                    actions_bar(state, actions),
+                    composer(state),
+                    spacing="4",
+                    class_name="case-main",
                 ),
                 rx.vstack(case_facts(state), *context, spacing="4", class_name="case-context"),
                 class_name="case-workspace",

@@ -4,8 +4,9 @@ import reflex as rx
 
 from resolution_app.state.session import SessionState
 
-PORTAL_LINKS = [("Purchases", "/purchases"), ("My cases", "/cases")]
+PORTAL_LINKS = [("Purchases", "/purchases"), ("My cases", "/cases"), ("Balance", "/balance")]
 CREATOR_LINKS = [("Resolution center", "/creator/resolutions"), ("Payments", "/creator/payments")]
+REVIEWER_LINKS = [("Review queue", "/review")]
 
 
 def _nav_link(text: str, href: str) -> rx.Component:
@@ -24,10 +25,9 @@ def _phone_menu(extra_links: list[tuple[str, str]]) -> rx.Component:
         ),
         rx.menu.content(
             *[_menu_link(text, href) for text, href in PORTAL_LINKS],
-            rx.cond(
-                SessionState.is_creator,
-                rx.fragment(*[_menu_link(text, href) for text, href in CREATOR_LINKS + extra_links]),
-            ),
+            rx.cond(SessionState.is_creator, rx.fragment(*[_menu_link(text, href) for text, href in CREATOR_LINKS])),
+            rx.cond(SessionState.is_reviewer, rx.fragment(*[_menu_link(text, href) for text, href in REVIEWER_LINKS])),
+            *[_menu_link(text, href) for text, href in extra_links],
             rx.menu.separator(),
             rx.menu.item("Log out", on_click=SessionState.log_out),
         ),
@@ -52,6 +52,7 @@ def header(
             rx.hstack(
                 *[_nav_link(text, href) for text, href in PORTAL_LINKS],
                 rx.cond(SessionState.is_creator, rx.fragment(*[_nav_link(t, h) for t, h in CREATOR_LINKS])),
+                rx.cond(SessionState.is_reviewer, rx.fragment(*[_nav_link(t, h) for t, h in REVIEWER_LINKS])),
                 spacing="4",
                 class_name="wide-only",
             ),

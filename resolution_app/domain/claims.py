@@ -31,16 +31,20 @@ def validate_reason(value: str) -> Reason:
         raise InvalidInput("Choose a reason.", "reason") from error
 
 
-def validate_message(text: str, policy: Policy = DEFAULT_POLICY, *, has_files: bool = False) -> str:
-    """A chat message, reply or statement without surrounding blanks.
+def validate_message(
+    text: str, policy: Policy = DEFAULT_POLICY, *, has_files: bool = False, max_chars: int | None = None
+) -> str:
+    """A chat message, reply, statement or rationale without surrounding blanks; `max_chars` overrides the
+    policy's message limit (a decision's rationale may be longer).
 
     It may be empty only when files are attached: the files are then the message.
     """
     message = written(text).strip()
+    limit = max_chars or policy.message_max_chars
     if not message and not has_files:
         raise InvalidInput("Write a message.")
-    if len(message) > policy.message_max_chars:
-        raise InvalidInput(f"The message is too long: at most {policy.message_max_chars:,} characters.")
+    if len(message) > limit:
+        raise InvalidInput(f"The message is too long: at most {limit:,} characters.")
     return message
 
 

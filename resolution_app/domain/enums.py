@@ -58,6 +58,9 @@ class CaseAction(StrEnum):
     EXPIRE = "expire"
 
 
+DECISIONS = frozenset({CaseAction.DECIDE_REFUND, CaseAction.DECIDE_CREDIT, CaseAction.DECIDE_MERCHANT_WINS})
+
+
 class Outcome(StrEnum):
     """How a closed case ended for the money."""
 

@@ -26,6 +26,7 @@ class CaseState:
     decided_by_reviewer: bool = False  # the current closed status came from a platform decision
     appealed: bool = False  # the one appeal per case has been used
     paid_out: bool = False  # the buyer got the money back (refund or credit); never twice
+    creator_paid: bool = False  # that money was the creator's: a refund through the gateway
     outcome: Outcome | None = None
 
 
@@ -37,6 +38,7 @@ class Transition:
     after: CaseState
     notify: frozenset[Party]
     pay_out: Outcome | None = None  # REFUND or CREDIT when money must move now
+    reimburse_creator: bool = False  # an appeal took back a refund decision: the platform pays the creator back
 
 
 DEADLINE_STATUSES = frozenset(
@@ -124,6 +126,7 @@ def _close(
         decided_by_reviewer=by_reviewer,
         outcome=outcome,
         paid_out=state.paid_out or paid,
+        creator_paid=state.creator_paid or (outcome == Outcome.REFUND and not state.paid_out),
     )
 
 
@@ -256,4 +259,12 @@ def apply(
         after=after,
         notify=_notify(action, party, state, after),
         pay_out=pay_out,
+        reimburse_creator=creator_reimbursed(state, after),
     )
+
+
+def creator_reimbursed(before: CaseState, after: CaseState) -> bool:
+    """An appeal closed without the refund the creator paid: the buyer keeps it (money is never clawed back from
+    the buyer, nor the gateway asked for it) and the platform pays the creator back."""
+    closes_appeal = before.appealed and before.status not in CLOSED_STATUSES and after.status in CLOSED_STATUSES
+    return closes_appeal and before.creator_paid and after.outcome != Outcome.REFUND

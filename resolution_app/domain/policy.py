@@ -21,6 +21,7 @@ class Policy:
     description_min_chars: int = 20
     description_max_chars: int = 5000
     message_max_chars: int = 5000
+    rationale_max_chars: int = 10_000  # a reviewer's decision, read by both sides
     auto_respond_message_max_chars: int = 2000
     legal_text_max_chars: int = 100_000
     max_files_per_submission: int = 3

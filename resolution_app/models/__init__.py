@@ -1,7 +1,17 @@
 """All tables; importing this package registers them on SQLModel.metadata."""
 
 from resolution_app.models.accounts import LoginThrottle, User, UserSession
-from resolution_app.models.cases import Appeal, Attachment, BalanceCredit, Case, CaseEvent, Message, Refund
+from resolution_app.models.cases import (
+    Appeal,
+    Attachment,
+    BalanceCredit,
+    Case,
+    CaseEvent,
+    Message,
+    PlatformReimbursement,
+    Refund,
+    ReviewNote,
+)
 from resolution_app.models.commerce import (
     AutoRespondSettings,
     Business,
@@ -28,8 +38,10 @@ __all__ = [
     "Message",
     "Notification",
     "Payment",
+    "PlatformReimbursement",
     "Product",
     "Refund",
+    "ReviewNote",
     "TablePreference",
     "User",
     "UserLog",

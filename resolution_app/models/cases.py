@@ -29,6 +29,7 @@ class Case(SQLModel, table=True):
     decided_by_reviewer: bool = False
     appealed: bool = False
     paid_out: bool = False
+    creator_paid: bool = False  # the money paid out was the creator's refund
     outcome: Outcome | None = Field(default=None, sa_type=String(20))
     # Denormalised from the payment so the creator's table sorts and filters on one table.
     amount_minor: int
@@ -119,4 +120,30 @@ class BalanceCredit(SQLModel, table=True):
     user_id: int = Field(foreign_key="user.id", index=True)
     amount_minor: int
     currency: str = Field(sa_type=String(3))
+    created_at: datetime = Field(sa_type=UTCDateTime)
+
+
+class PlatformReimbursement(SQLModel, table=True):
+    """The platform paying a creator back for a refund an appeal took back; the buyer keeps the refund."""
+
+    __tablename__ = "platform_reimbursement"
+    __table_args__ = (CheckConstraint("amount_minor > 0", name="reimbursement_amount_positive"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="case.id", unique=True)  # one reimbursement per case, ever
+    business_id: int = Field(foreign_key="business.id", index=True)
+    amount_minor: int
+    currency: str = Field(sa_type=String(3))
+    created_at: datetime = Field(sa_type=UTCDateTime)
+
+
+class ReviewNote(SQLModel, table=True):
+    """A reviewer's internal note on a case: only reviewers ever read it."""
+
+    __tablename__ = "review_note"
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="case.id", index=True)
+    author_id: int = Field(foreign_key="user.id")
+    body: str = Field(sa_type=Text)
     created_at: datetime = Field(sa_type=UTCDateTime)

@@ -17,7 +17,14 @@ from resolution_app.components.layout import (
     stacked_table,
 )
 from resolution_app.domain.policy import DEFAULT_POLICY
-from resolution_app.state.buyer import CLAIM_UPLOAD_ID, BuyerCasesState, BuyerCaseState, ClaimState, PurchasesState
+from resolution_app.state.buyer import (
+    CLAIM_UPLOAD_ID,
+    BalanceState,
+    BuyerCasesState,
+    BuyerCaseState,
+    ClaimState,
+    PurchasesState,
+)
 
 NATIVE_SELECT_STYLE = {
     "padding": "6px 10px",
@@ -173,6 +180,49 @@ def cases_page() -> rx.Component:
                 rx.text("You have no cases. Open a claim from ", rx.link("your purchases", href="/purchases"), "."),
                 _table(("Case", "Product", "Amount", "Status", "Due", "Opened"), s.cases, _case_row),
             ),
+        ),
+    )
+
+
+def _balance_row(entry) -> rx.Component:  # noqa: ANN001
+    return rx.table.row(
+        labelled_cell("Credited", local_time(entry.credited_at, "MMM D, YYYY")),
+        labelled_cell("Amount", rx.text(entry.amount, weight="medium")),
+        labelled_cell(
+            "For", rx.text(entry.product, weight="medium"), rx.text(entry.business, size="1", color_scheme="gray")
+        ),
+        labelled_cell("Case", rx.link(f"Case #{entry.case_id}", href=f"/cases/{entry.case_id}")),
+        class_name="balance-entry",
+    )
+
+
+def balance_page() -> rx.Component:
+    b = BalanceState.balance
+    return page(
+        "Your balance",
+        rx.cond(
+            b,
+            rx.vstack(
+                rx.card(
+                    rx.text("Platform balance", size="2", color_scheme="gray"),
+                    rx.heading(
+                        rx.cond(b.totals.length() > 0, b.totals.join(" · "), "$0.00"), size="7", class_name="balance"
+                    ),
+                    rx.text(
+                        "Credits from the platform's decisions on your cases, to spend on the platform.",
+                        size="2",
+                        color_scheme="gray",
+                    ),
+                ),
+                rx.cond(
+                    b.entries.length() > 0,
+                    _table(("Credited", "Amount", "For", "Case"), b.entries, _balance_row),
+                    rx.text("No credits yet.", color_scheme="gray"),
+                ),
+                width="100%",
+                spacing="4",
+            ),
+            placeholder("Loading your balance"),
         ),
     )
 

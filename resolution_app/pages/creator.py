@@ -4,6 +4,7 @@ import reflex as rx
 
 from resolution_app.components.case_view import case_button, case_workspace, status_badge
 from resolution_app.components.creator_layout import creator_page
+from resolution_app.components.customer_card import customer_card
 from resolution_app.components.layout import (
     countdown,
     error_callout,
@@ -195,74 +196,13 @@ def resolutions_page() -> rx.Component:
     )
 
 
-def _log_entry(log) -> rx.Component:  # noqa: ANN001
-    return rx.box(
-        rx.text(local_time(log.at), " · ", log.product, size="1", color_scheme="gray"),
-        rx.text(log.what, size="2", weight="medium"),
-        rx.cond(
-            log.document != "",
-            rx.link(log.document, href=log.document_url, is_external=True, size="2", class_name="agreed-document"),
-            rx.cond(log.detail != log.what, rx.text(log.detail, size="2", color_scheme="gray")),
-        ),
-        class_name="user-log",
-    )
-
-
-def _payment_entry(p) -> rx.Component:  # noqa: ANN001
-    return rx.box(
-        rx.flex(
-            rx.text(p.product, size="2", weight="medium"), rx.text(p.amount, size="2"), justify="between", spacing="2"
-        ),
-        rx.text(
-            local_time(p.paid_at, "MMM D, YYYY"),
-            " · ",
-            p.method,
-            " · ",
-            rx.text.span(p.status, class_name="payment-status"),
-            size="1",
-            color_scheme="gray",
-        ),
-        rx.cond(
-            p.this_case,
-            rx.badge("This case", size="1"),
-            rx.cond(p.case_id, rx.text("Case: ", p.case_status, size="1")),
-        ),
-        class_name="customer-payment",
-    )
-
-
-def _customer_card() -> rx.Component:
-    c, s = CreatorCaseState.customer, CreatorCaseState
-    return rx.card(
-        rx.vstack(
-            rx.heading("Customer", size="3"),
-            rx.text(rx.text.strong(c.name), size="2"),
-            rx.text(c.email, " · @", c.username, size="2", class_name="customer-identity"),
-            rx.text("Customer since ", local_time(c.customer_since, "MMM D, YYYY"), size="2", color_scheme="gray"),
-            rx.heading("User logs", size="2", margin_top="0.5em"),
-            rx.text("This purchase first.", size="1", color_scheme="gray"),
-            rx.foreach(c.logs, lambda log: rx.cond(log.this_purchase | s.all_logs, _log_entry(log))),
-            rx.cond(
-                s.has_other_logs,
-                rx.button(
-                    rx.cond(s.all_logs, "Show this purchase only", "Show all purchases"),
-                    variant="ghost",
-                    size="1",
-                    on_click=s.toggle_all_logs,
-                ),
-            ),
-            rx.heading("Payments with your business", size="2", margin_top="0.5em"),
-            rx.foreach(c.payments, _payment_entry),
-            width="100%",
-            spacing="2",
-        ),
-        width="100%",
-    )
-
-
 def creator_case_page() -> rx.Component:
     return creator_page(
         "Case",
         rx.link("← Resolution center", href="/creator/resolutions", size="2"),
-        case_workspace(CreatorCaseState, CREATOR_ACTIONS, rx.cond(CreatorCaseState.customer, _customer_card())),
+        case_workspace(
+            CreatorCaseState,
+            CREATOR_ACTIONS,
+            rx.cond(CreatorCaseState.customer, customer_card(CreatorCaseState, "Payments with your business")),
+        ),
     )

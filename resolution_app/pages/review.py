@@ -2,9 +2,11 @@
 
 import reflex as rx
 
-from resolution_app.components.case_view import case_workspace
+from resolution_app.components.case_view import ACTIONS, case_workspace, file_links
+from resolution_app.components.customer_card import customer_card
 from resolution_app.components.layout import (
     countdown,
+    dom_value,
     error_callout,
     field_label,
     labelled_cell,
@@ -15,7 +17,7 @@ from resolution_app.components.layout import (
     placeholder,
     stacked_table,
 )
-from resolution_app.state.review import ReviewCaseState, ReviewQueueState, ReviewState
+from resolution_app.state.review import NOTE_FIELD_ID, ReviewCaseState, ReviewQueueState, ReviewState
 
 Q = ReviewQueueState
 REVIEW_ACTIONS = [
@@ -52,7 +54,6 @@ def review_page(title: str, *children: rx.Component) -> rx.Component:
             rx.fragment(*children),
         ),
         header_always=rx.cond(ReviewState.is_reviewer, unclaimed_badge()),
-        header_links=[("Review queue", "/review")],
     )
 
 
@@ -134,7 +135,7 @@ def queue_page() -> rx.Component:
 
 
 def _claim_card() -> rx.Component:
-    s, claim = ReviewCaseState, ReviewCaseState.claim_status
+    s, claim = ReviewCaseState, ReviewCaseState.case_file.claim
     return rx.card(
         rx.vstack(
             rx.heading("Review", size="3"),
@@ -163,9 +164,119 @@ def _claim_card() -> rx.Component:
     )
 
 
+STATEMENT_LABELS = (
+    ("opened", "Claim"),
+    ("deny", "Denial"),
+    ("escalate", "Escalation"),
+    ("reply", "Answer to a question"),
+    ("appeal", "Appeal statement"),
+)
+DECISION_LABELS = tuple((action, ACTIONS[action][0]) for action in REVIEW_ACTIONS if action.startswith("decide"))
+
+
+def _statement(item) -> rx.Component:  # noqa: ANN001
+    return rx.box(
+        rx.text(rx.match(item.kind, *STATEMENT_LABELS, item.kind), " · ", local_time(item.at), size="1", weight="bold"),
+        rx.text(rx.foreach(item.body, lambda part: rx.text.span(part.text)), size="2", white_space="pre-wrap"),
+        rx.cond(item.files.length() > 0, rx.text(item.files.length(), " file(s)", size="1", color_scheme="gray")),
+        class_name="statement",
+    )
+
+
+def _side(title: str, statements: rx.Var) -> rx.Component:
+    return rx.vstack(
+        rx.heading(title, size="2"),
+        rx.foreach(statements, _statement),
+        rx.cond(statements.length() == 0, rx.text("Nothing yet.", size="2", color_scheme="gray")),
+        spacing="2",
+        class_name="statement-side",
+    )
+
+
+def _statements_and_evidence() -> rx.Component:
+    s = ReviewCaseState
+    return rx.card(
+        rx.vstack(
+            rx.heading("Statements", size="3"),
+            rx.box(
+                _side("Buyer", s.buyer_statements),
+                _side("Creator", s.creator_statements),
+                class_name="statements",
+            ),
+            rx.heading("Evidence", size="3"),
+            rx.cond(
+                s.detail.files.length() > 0,
+                file_links(s.detail.files, with_source=True),
+                rx.text("Neither side has added a file.", size="2", color_scheme="gray"),
+            ),
+            width="100%",
+            spacing="3",
+        ),
+        width="100%",
+        class_name="evidence-gallery",
+    )
+
+
+def _first_decision_card() -> rx.Component:
+    first = ReviewCaseState.case_file.first_decision
+    return rx.card(
+        rx.vstack(
+            rx.heading("Under appeal: the first decision", size="3"),
+            rx.text(
+                rx.text.strong(rx.match(first.action, *DECISION_LABELS, first.action)),
+                " by ",
+                first.by,
+                " · ",
+                local_time(first.at),
+                size="2",
+            ),
+            rx.text(first.rationale, size="2", white_space="pre-wrap", class_name="first-rationale"),
+            rx.text("Another reviewer decides the appeal; that decision is final.", size="1", color_scheme="gray"),
+            spacing="2",
+            width="100%",
+        ),
+        width="100%",
+        class_name="first-decision",
+    )
+
+
+def _notes_card() -> rx.Component:
+    s = ReviewCaseState
+    return rx.card(
+        rx.vstack(
+            rx.heading("Internal notes", size="3"),
+            rx.text("Only reviewers see these.", size="1", color_scheme="gray"),
+            rx.foreach(
+                s.case_file.notes,
+                lambda note: rx.box(
+                    rx.text(note.author, " · ", local_time(note.at), size="1", color_scheme="gray"),
+                    rx.text(note.body, size="2", white_space="pre-wrap"),
+                    class_name="review-note",
+                ),
+            ),
+            rx.text_area(
+                id=NOTE_FIELD_ID, aria_label="Internal note", placeholder="Internal note", rows="3", width="100%"
+            ),
+            rx.button("Add note", variant="soft", on_click=s.add_note(dom_value(NOTE_FIELD_ID)), type="button"),
+            spacing="2",
+            width="100%",
+        ),
+        width="100%",
+    )
+
+
 def review_case_page() -> rx.Component:
+    s = ReviewCaseState
     return review_page(
         "Case under review",
         rx.link("← Review queue", href="/review", size="2"),
-        case_workspace(ReviewCaseState, REVIEW_ACTIONS, rx.cond(ReviewCaseState.claim_status, _claim_card())),
+        case_workspace(
+            s,
+            REVIEW_ACTIONS,
+            rx.cond(s.case_file, _claim_card()),
+            rx.cond(s.case_file.first_decision, _first_decision_card()),
+            rx.cond(s.case_file, _notes_card()),
+            rx.cond(s.customer, customer_card(s, "Payments with this business")),
+            lead=_statements_and_evidence(),
+        ),
     )

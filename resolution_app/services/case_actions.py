@@ -8,7 +8,7 @@ from sqlmodel import Session, func, select
 
 from resolution_app.domain import lifecycle
 from resolution_app.domain.claims import check_message_pace, validate_message
-from resolution_app.domain.enums import CaseAction, Party
+from resolution_app.domain.enums import DECISIONS, CaseAction, Party
 from resolution_app.domain.errors import ActionNotAllowed, Conflict, Forbidden, InvalidInput
 from resolution_app.domain.policy import DEFAULT_POLICY
 from resolution_app.infra.clock import clock
@@ -54,7 +54,8 @@ def _checked_text(action: CaseAction, text: str, has_files: bool) -> str:
     text = text.strip()
     if action in REQUIRED_TEXT and not text and not (action == A.REPLY and has_files):
         raise InvalidInput(REQUIRED_TEXT[action])
-    return validate_message(text, has_files=True) if text else ""
+    limit = DEFAULT_POLICY.rationale_max_chars if action in DECISIONS else DEFAULT_POLICY.message_max_chars
+    return validate_message(text, has_files=True, max_chars=limit) if text else ""
 
 
 def act(
@@ -111,8 +112,7 @@ def _actionable_case(
 
 
 def _check_reviewer_rules(case: Case, user: User, action: CaseAction) -> None:
-    decides = action in (A.DECIDE_REFUND, A.DECIDE_CREDIT, A.DECIDE_MERCHANT_WINS)
-    if decides and case.appealed and case.decided_by_id == user.id:
+    if action in DECISIONS and case.appealed and case.decided_by_id == user.id:
         raise Forbidden("An appeal is decided by a different reviewer than the first decision.")
 
 

@@ -8,7 +8,9 @@ from sqlalchemy import Select
 from sqlmodel import Session, select
 
 from resolution_app.domain import lifecycle
+from resolution_app.domain.confirmations import money_moved
 from resolution_app.domain.enums import (
+    DECISIONS,
     PAYMENT_METHOD_LABELS,
     REASON_LABELS,
     STATUS_LABELS,
@@ -23,7 +25,19 @@ from resolution_app.domain.next_step import NextStep, next_step, someones_deadli
 from resolution_app.domain.text import linked_parts
 from resolution_app.infra.clock import clock
 from resolution_app.infra.db import read
-from resolution_app.models import Attachment, Business, Case, CaseEvent, Message, Payment, Product, User
+from resolution_app.models import (
+    Attachment,
+    BalanceCredit,
+    Business,
+    Case,
+    CaseEvent,
+    Message,
+    Payment,
+    PlatformReimbursement,
+    Product,
+    Refund,
+    User,
+)
 from resolution_app.services import files
 from resolution_app.services.access import may_act, require_case
 from resolution_app.services.review.claims import CLAIM_EVENTS
@@ -59,6 +73,8 @@ class FileView:
     size: str
     url: str
     is_image: bool
+    by: str  # "Buyer", "Creator": whose evidence it is
+    added_at: datetime
 
 
 @dataclass(frozen=True)
@@ -74,6 +90,7 @@ class ThreadItem:
     """One entry of a case's conversation: a move on the case ("denied the claim") or a chat message."""
 
     key: str  # "event-3", "message-7": stable, for folding long ones
+    kind: str  # the move ("opened", "deny", "appeal" ...) or "message"
     at: datetime
     who: str
     party: str
@@ -91,6 +108,14 @@ class Question:
     asked_by: str  # "the creator", "the platform"
     text: str
     asked_at: datetime
+
+
+@dataclass(frozen=True)
+class MoneyLine:
+    """Money that moved because of the case: a refund, a balance credit, the platform's reimbursement."""
+
+    text: str
+    at: datetime
 
 
 @dataclass(frozen=True)
@@ -122,6 +147,8 @@ class CaseDetail:
     question: Question | None
     thread: list[ThreadItem]
     files: list[FileView]
+    money: list[MoneyLine]
+    decision_money: dict[str, str]  # decision action -> what money it will move, for its confirmation
 
 
 def _summary(case: Case, product: Product, business: Business, buyer: User) -> CaseSummary:
@@ -170,8 +197,9 @@ def case_detail(user: User, case_id: int, party: Party) -> CaseDetail:
         attachments = list(session.exec(select(Attachment).where(Attachment.case_id == case.id)))
         links = {a.id: _file_view(a, user, party) for a in attachments}  # the case check above covers its files
         thread = _thread(session, case, attachments, links, party)
+        summary = _summary(case, product, business, buyer)
         return CaseDetail(
-            summary=_summary(case, product, business, buyer),
+            summary=summary,
             version=case.version,
             description=case.description,
             method=PAYMENT_METHOD_LABELS[PaymentMethod(payment.method)],
@@ -183,7 +211,30 @@ def case_detail(user: User, case_id: int, party: Party) -> CaseDetail:
             question=_question(session, case) if CaseAction.REPLY.value in actions else None,
             thread=thread,
             files=[links[a.id] for a in attachments],
+            money=_money_lines(session, case, party),
+            decision_money={
+                action: money_moved(lifecycle.apply(state, party, CaseAction(action), now), summary.amount)
+                for action in actions
+                if action in DECISIONS
+            },
         )
+
+
+def _money_lines(session: Session, case: Case, viewer: Party) -> list[MoneyLine]:
+    """What was paid, oldest first; the platform's reimbursement of the creator is between it and the creator."""
+    said = {
+        Refund: "refunded to the buyer's payment",
+        BalanceCredit: "credited to the buyer's platform balance",
+        PlatformReimbursement: "reimbursed by the platform",
+    }
+    if viewer == Party.BUYER:
+        del said[PlatformReimbursement]
+    lines = [
+        MoneyLine(f"{format_money(row.amount_minor, row.currency)} {text}", row.created_at)
+        for table, text in said.items()
+        for row in session.exec(select(table).where(table.case_id == case.id))
+    ]
+    return sorted(lines, key=lambda line: line.at)
 
 
 def _file_view(attachment: Attachment, viewer: User, party: Party) -> FileView:
@@ -193,6 +244,8 @@ def _file_view(attachment: Attachment, viewer: User, party: Party) -> FileView:
         size=_human_size(attachment.size),
         url=files.signed_link(attachment.id, viewer, party),
         is_image=attachment.content_type.startswith("image/"),
+        by=PARTY_NAMES[Party(attachment.party)],
+        added_at=attachment.created_at,
     )
 
 
@@ -230,9 +283,10 @@ def _thread(
         owner = f"event-{attachment.event_id}" if attachment.event_id else f"message-{attachment.message_id}"
         files_of[owner].append(links[attachment.id])
 
-    def item(key: str, at: datetime, party: str, actor_id: int | None, text: str, body: str) -> ThreadItem:
+    def item(key: str, kind: str, at: datetime, party: str, actor_id: int | None, text: str, body: str) -> ThreadItem:
         return ThreadItem(
             key=key,
+            kind=kind,
             at=at,
             who=_who(party, actor_id, names),
             party=party,
@@ -244,9 +298,10 @@ def _thread(
         )
 
     items = [
-        item(f"event-{e.id}", e.at, e.party, e.actor_id, EVENT_TEXTS.get(e.kind, e.kind), e.detail) for e in events
+        item(f"event-{e.id}", e.kind, e.at, e.party, e.actor_id, EVENT_TEXTS.get(e.kind, e.kind), e.detail)
+        for e in events
     ]
-    items += [item(f"message-{m.id}", m.created_at, m.party, m.author_id, "", m.body) for m in messages]
+    items += [item(f"message-{m.id}", "message", m.created_at, m.party, m.author_id, "", m.body) for m in messages]
     return sorted(items, key=lambda entry: entry.at)
 
 

@@ -16,11 +16,12 @@ from resolution_app.domain.enums import (
     PaymentStatus,
     UserLogKind,
 )
+from resolution_app.domain.errors import NotFound
 from resolution_app.domain.money import format_money
 from resolution_app.infra.db import read
 from resolution_app.models import Case, LegalDocument, Payment, Product, User, UserLog
 from resolution_app.services import files
-from resolution_app.services.access import require_case
+from resolution_app.services.access import CASE_NOT_FOUND, require_case
 
 LOG_LABELS = {
     UserLogKind.BOUGHT_ACCESS: "Bought access",
@@ -71,10 +72,13 @@ class CustomerContext:
     payments: list[PaymentEntry]
 
 
-def customer_context(user: User, case_id: int) -> CustomerContext:
-    """For the creator's case page; NotFound unless `user` is a member of the case's business."""
+def customer_context(user: User, case_id: int, party: Party = Party.CREATOR) -> CustomerContext:
+    """For the creator's and the reviewer's case page; NotFound unless `user` may see the case as `party`
+    (a member of the case's business, or a reviewer). Buyers never get it: it is about them."""
+    if party not in (Party.CREATOR, Party.REVIEWER):
+        raise NotFound(CASE_NOT_FOUND)
     with read() as session:
-        case = require_case(session, user, case_id, Party.CREATOR)
+        case = require_case(session, user, case_id, party)
         customer = session.get(User, case.buyer_id)
         logs = session.exec(
             select(UserLog, LegalDocument, Product.name)

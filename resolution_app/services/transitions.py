@@ -10,7 +10,7 @@ from resolution_app.domain.enums import CLOSED_STATUSES, CaseAction, CaseStatus,
 from resolution_app.domain.errors import Conflict
 from resolution_app.domain.lifecycle import CaseState, Transition
 from resolution_app.infra.gateway import get_gateway
-from resolution_app.models import BalanceCredit, Case, CaseEvent, Payment
+from resolution_app.models import BalanceCredit, Case, CaseEvent, Payment, PlatformReimbursement
 from resolution_app.services import notify
 
 CASE_CHANGED = "This case has changed since you opened it. The page now shows it as it is."
@@ -24,6 +24,7 @@ def case_state(case: Case) -> CaseState:
         decided_by_reviewer=case.decided_by_reviewer,
         appealed=case.appealed,
         paid_out=case.paid_out,
+        creator_paid=case.creator_paid,
         outcome=Outcome(case.outcome) if case.outcome else None,
     )
 
@@ -48,6 +49,7 @@ def perform(
         "decided_by_reviewer": after.decided_by_reviewer,
         "appealed": after.appealed,
         "paid_out": after.paid_out,
+        "creator_paid": after.creator_paid,
         "outcome": after.outcome,
         "updated_at": now,
         "version": case.version + 1,
@@ -80,6 +82,17 @@ def perform(
 
 
 def _pay_out(session: Session, case: Case, transition: Transition, now: datetime) -> None:
+    if transition.reimburse_creator:
+        session.add(
+            PlatformReimbursement(
+                case_id=case.id,
+                business_id=case.business_id,
+                amount_minor=case.amount_minor,
+                currency=case.currency,
+                created_at=now,
+            )
+        )
+        session.flush()
     if transition.pay_out == Outcome.REFUND:
         payment = session.get(Payment, case.payment_id)
         get_gateway().refund(session, payment, case.id, now)

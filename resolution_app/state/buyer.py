@@ -6,7 +6,8 @@ import reflex as rx
 
 from resolution_app.domain.enums import REASON_LABELS, Party
 from resolution_app.domain.errors import DomainError
-from resolution_app.services import case_views, claims, purchases
+from resolution_app.services import balance, case_views, claims, purchases
+from resolution_app.services.balance import Balance
 from resolution_app.services.case_views import CaseSummary
 from resolution_app.services.purchases import PurchaseRow
 from resolution_app.state.case_page import CasePageState, incoming
@@ -27,6 +28,18 @@ class PurchasesState(SessionState):
         if user is None:
             return self._login_redirect()
         self.purchases, self.loaded = found, True
+
+
+class BalanceState(SessionState):
+    balance: Balance | None = None
+
+    @rx.event
+    async def load_balance(self):
+        user, found = await self._as_user(balance.buyer_balance)
+        if user is None:
+            return self._login_redirect()
+        self.balance = found
+        return None
 
 
 class ClaimState(SessionState):

@@ -13,8 +13,8 @@ from resolution_app.models import User
 from resolution_app.services import creator_cases, creator_payments, customer_context
 from resolution_app.services.creator_cases import COLUMNS, SORTS, WAITING_FILTER, CaseRow
 from resolution_app.services.creator_payments import PaymentRow
-from resolution_app.services.customer_context import CustomerContext
 from resolution_app.state.case_page import CasePageState
+from resolution_app.state.customer_card import CustomerCardState
 from resolution_app.state.ids import page_number
 from resolution_app.state.session import SessionState
 
@@ -41,18 +41,8 @@ class CreatorState(SessionState):
             return self._not_creator()
 
 
-class CreatorCaseState(CasePageState, CreatorState):
+class CreatorCaseState(CasePageState, CustomerCardState, CreatorState):
     _party = Party.CREATOR
-    customer: CustomerContext | None = None
-    all_logs: bool = False  # the customer's logs of every purchase, not only the disputed one
-
-    @rx.var
-    def has_other_logs(self) -> bool:
-        return bool(self.customer and any(not log.this_purchase for log in self.customer.logs))
-
-    @rx.event
-    def toggle_all_logs(self):
-        self.all_logs = not self.all_logs
 
     async def _viewer(self) -> User | None:
         return await self._creator()

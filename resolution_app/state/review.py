@@ -1,6 +1,7 @@
 """The reviewer portal's states: the frame with the unclaimed count, the queue, and the case page."""
 
 import asyncio
+from functools import partial
 from urllib.parse import urlencode
 
 import reflex as rx
@@ -8,11 +9,14 @@ import reflex as rx
 from resolution_app.domain.enums import REASON_LABELS, Party
 from resolution_app.domain.errors import DomainError, NotFound
 from resolution_app.models import User
+from resolution_app.services.case_views import ThreadItem
 from resolution_app.services.review import claims as review_claims
+from resolution_app.services.review import notes as review_notes
 from resolution_app.services.review import queue
-from resolution_app.services.review.claims import ClaimView
+from resolution_app.services.review.case_file import ReviewCaseFile, review_case_file
 from resolution_app.services.review.queue import QueueCounts, QueueFilter, QueueRow
 from resolution_app.state.case_page import CasePageState
+from resolution_app.state.customer_card import CustomerCardState
 from resolution_app.state.ids import page_number
 from resolution_app.state.session import SessionState
 
@@ -106,9 +110,22 @@ class ReviewQueueState(ReviewState):
         return rx.redirect(f"{QUEUE_PATH}/{int(case_id)}")
 
 
-class ReviewCaseState(CasePageState, ReviewState):
+class ReviewCaseState(CasePageState, CustomerCardState, ReviewState):
     _party = Party.REVIEWER
-    claim_status: ClaimView | None = None
+    case_file: ReviewCaseFile | None = None
+
+    @rx.var
+    def buyer_statements(self) -> list[ThreadItem]:
+        return self._statements(Party.BUYER)
+
+    @rx.var
+    def creator_statements(self) -> list[ThreadItem]:
+        return self._statements(Party.CREATOR)
+
+    def _statements(self, party: Party) -> list[ThreadItem]:
+        """What one side put forward (claim, denial, escalation, answers, appeal), for reading side by side."""
+        thread = self.detail.thread if self.detail else []
+        return [item for item in thread if item.party == party and item.kind in STATEMENT_KINDS]
 
     async def _viewer(self) -> User | None:
         return await self._reviewer()
@@ -118,24 +135,44 @@ class ReviewCaseState(CasePageState, ReviewState):
         case_id = self._case_id()
         try:
             found = self.detail is not None and case_id is not None
-            self.claim_status = await asyncio.to_thread(review_claims.claim_view, user, case_id) if found else None
+            self.case_file = await asyncio.to_thread(review_case_file, user, case_id) if found else None
         except NotFound:
-            self.claim_status = None
+            self.case_file = None
+        self.customer = self.case_file.customer if self.case_file else None
 
     @rx.event
     async def change_claim(self, change: str):
         """Claim, Release or Take over, as the page offers them."""
-        moves = {"claim": review_claims.claim, "release": review_claims.release, "take_over": review_claims.take_over}
-        case_id, move = self._case_id(), moves.get(str(change))
-        if case_id is None or move is None:
-            return None
-        user = await self._viewer()
+        move = CLAIM_MOVES.get(str(change))
+        if move is not None:
+            await self._change(*move)
+
+    @rx.event
+    async def add_note(self, body: str):
+        if await self._change(partial(review_notes.add_note, body=str(body)), "Note added. Only reviewers see it."):
+            return rx.set_value(NOTE_FIELD_ID, "")
+        return None
+
+    async def _change(self, work, success: str) -> bool:  # noqa: ANN001
+        """`work(user, case_id)` off the event loop; its refusal is shown, and the page refreshed either way."""
+        case_id = self._case_id()
+        user = await self._viewer() if case_id is not None else None
         if user is None:
-            return None
-        self.error = self.notice = ""
+            return False
+        self.error, self.notice = "", ""
         try:
-            await asyncio.to_thread(move, user, case_id)
+            await asyncio.to_thread(work, user, case_id)
+            self.notice = success
         except DomainError as error:
             self.error = error.message
         await self._refresh(user)
-        return None
+        return not self.error
+
+
+CLAIM_MOVES = {
+    "claim": (review_claims.claim, "You have claimed the case: only you can ask questions or decide it now."),
+    "release": (review_claims.release, "Released: the case is back in the queue for any reviewer."),
+    "take_over": (review_claims.take_over, "You have taken the case over; the timeline records it."),
+}
+NOTE_FIELD_ID = "review_note"
+STATEMENT_KINDS = frozenset({"opened", "deny", "escalate", "reply", "appeal"})

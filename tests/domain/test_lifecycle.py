@@ -501,6 +501,38 @@ def test_a_buyer_who_wins_on_appeal_is_paid_then(second: CaseAction, money: Outc
     assert (final.after.paid_out, final.after.outcome) == (True, money)
 
 
+@pytest.mark.parametrize(
+    ("first", "second", "reimbursed"),
+    [
+        (A.DECIDE_REFUND, A.DECIDE_MERCHANT_WINS, True),  # the creator's refund is taken back: the platform pays
+        (A.DECIDE_REFUND, A.DECIDE_CREDIT, True),  # a credit costs the creator nothing, so their refund comes back
+        (A.DECIDE_REFUND, A.DECIDE_REFUND, False),  # the refund stands
+        (A.DECIDE_CREDIT, A.DECIDE_MERCHANT_WINS, False),  # the creator never paid for the credit
+        (A.DECIDE_CREDIT, A.DECIDE_REFUND, False),
+    ],
+)
+def test_the_platform_reimburses_a_creator_whose_refund_an_appeal_takes_back(
+    first: CaseAction, second: CaseAction, reimbursed: bool
+) -> None:
+    review = apply(_decided(first), CREATOR, A.APPEAL, DECIDED_AT + DAY)
+    assert not review.reimburse_creator
+    final = apply(review.after, REVIEWER, second, DECIDED_AT + 2 * DAY)
+    assert final.reimburse_creator is reimbursed
+    assert final.pay_out is None  # the buyer keeps what they got; nobody is paid twice
+
+
+def test_a_creators_refund_is_remembered_and_a_credit_is_not() -> None:
+    assert _decided(A.DECIDE_REFUND).creator_paid
+    assert not _decided(A.DECIDE_CREDIT).creator_paid
+    assert apply(SCENARIOS["waiting on creator"], CREATOR, A.ACCEPT, NOW).after.creator_paid
+
+
+def test_only_the_close_of_an_appeal_reimburses() -> None:
+    for name, party, action in ALLOWED_MOVES:
+        if not SCENARIOS[name].appealed:
+            assert not apply(SCENARIOS[name], party, action, NOW).reimburse_creator
+
+
 def test_outcomes_of_each_way_to_close() -> None:
     waiting, review = SCENARIOS["waiting on creator"], SCENARIOS["under review"]
     assert apply(waiting, CREATOR, A.ACCEPT, NOW).after.outcome == Outcome.REFUND

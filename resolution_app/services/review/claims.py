@@ -15,7 +15,7 @@ from resolution_app.domain.errors import ActionNotAllowed, Conflict, Forbidden
 from resolution_app.domain.policy import DEFAULT_POLICY
 from resolution_app.domain.review_claims import claim_lapsed
 from resolution_app.infra.clock import clock
-from resolution_app.infra.db import read, transaction
+from resolution_app.infra.db import transaction
 from resolution_app.models import Case, CaseEvent, User
 from resolution_app.services.access import require_case, require_reviewer
 
@@ -46,17 +46,14 @@ class ClaimView:
     lapsed: bool  # idle past the limit: another reviewer may take it over
 
 
-def claim_view(user: User, case_id: int) -> ClaimView:
-    """Who works the case, for the reviewer's case page."""
-    require_reviewer(user)
-    with read() as session:
-        case = require_case(session, user, case_id, Party.REVIEWER)
-        holder = session.get(User, case.assigned_reviewer_id) if case.assigned_reviewer_id else None
-        return ClaimView(
-            claimed_by=holder.name if holder else "",
-            mine=holder is not None and holder.id == user.id,
-            lapsed=holder is not None and claim_lapsed(case.claimed_at, clock.now()),
-        )
+def claim_view(session: Session, user: User, case: Case) -> ClaimView:
+    """Who works the case, for the reviewer's case page. The caller has checked `user` is a reviewer."""
+    holder = session.get(User, case.assigned_reviewer_id) if case.assigned_reviewer_id else None
+    return ClaimView(
+        claimed_by=holder.name if holder else "",
+        mine=holder is not None and holder.id == user.id,
+        lapsed=holder is not None and claim_lapsed(case.claimed_at, clock.now()),
+    )
 
 
 def require_claimer(case: Case, user: User) -> None:

@@ -7,7 +7,7 @@ from sqlalchemy import Select, func
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
-from resolution_app.domain.enums import REASON_LABELS, CaseAction, CaseStatus, Party, Reason
+from resolution_app.domain.enums import DECISIONS, REASON_LABELS, CaseStatus, Party, Reason
 from resolution_app.domain.errors import InvalidInput
 from resolution_app.domain.ids import MAX_ID
 from resolution_app.domain.money import format_money, parse_money
@@ -19,7 +19,6 @@ from resolution_app.services.access import require_reviewer
 PAGE_SIZE = 25
 KINDS = ("escalation", "appeal")
 CLAIMED = ("unclaimed", "mine")
-DECISIONS = [a.value for a in (CaseAction.DECIDE_REFUND, CaseAction.DECIDE_CREDIT, CaseAction.DECIDE_MERCHANT_WINS)]
 ASKED = (CaseStatus.CUSTOMER_INFO_NEEDED, CaseStatus.MERCHANT_INFO_NEEDED)
 
 
@@ -95,7 +94,7 @@ def queue_counts(session: Session, user: User, now: datetime) -> QueueCounts:
     unclaimed = select(func.count()).where(in_review, Case.assigned_reviewer_id.is_(None))
     mine = select(func.count()).where(in_review, Case.assigned_reviewer_id == user.id)
     asked = select(func.count()).where(Case.status.in_(ASKED), Case.info_requested_by == Party.REVIEWER)
-    decided = select(func.count()).where(CaseEvent.kind.in_(DECISIONS), CaseEvent.at >= start_of_day)
+    decided = select(func.count()).where(CaseEvent.kind.in_([d.value for d in DECISIONS]), CaseEvent.at >= start_of_day)
     counts = select(*(q.scalar_subquery() for q in (unclaimed, mine, asked, decided)))
     return QueueCounts(*session.exec(counts).one())
 
