@@ -20,6 +20,8 @@ from resolution_app.infra.passwords import hash_password
 from resolution_app.models import Business, BusinessMember, Case, LegalDocument, Payment, Product, User, UserLog
 from resolution_app.services import case_actions, claims
 from resolution_app.services.accounts import add_user
+from resolution_app.services.deadlines import expire_case
+from resolution_app.services.review import claims as review_claims
 
 DEMO_PASSWORD = "demo-password-1"
 CREATOR_EMAIL = "creator@example.com"
@@ -35,7 +37,12 @@ PEOPLE = [
     ("Carol Diaz", "carol@example.com", False),
     ("Dave Okafor", "dave@example.com", False),
     ("Frank Ito", "frank@example.com", False),
+    ("Gina Park", "gina@example.com", False),
+    ("Henry Walsh", "henry@example.com", False),
+    ("Ivy Laurent", "ivy@example.com", False),
+    ("Kim Novak", "kim@example.com", False),
 ]
+REVIEWER, REVIEWER2 = "reviewer@example.com", "reviewer2@example.com"
 PRODUCTS = [("Redstone Masterclass", 1900), ("Pickaxe Pro Membership", 4900), ("Server Builder Bundle", 19900)]
 MEMBERSHIP = 1  # the index in PRODUCTS of the subscription, whose buyers may cancel
 
@@ -52,10 +59,17 @@ PAYMENTS = [
     ("carol@example.com", 1, M.PAYPAL, 2900, 12, False),
     ("dave@example.com", 2, M.CARD, 9900, 40, False),
     ("frank@example.com", 0, M.CARD, 1900, 4, False),
+    ("gina@example.com", 0, M.CARD, 1900, 12, False),
+    ("henry@example.com", 1, M.PAYPAL, 4900, 18, False),
+    ("ivy@example.com", 2, M.CARD, 19900, 9, False),
+    ("kim@example.com", 0, M.CARD, 1900, 14, False),
 ]
 
-# The other buyers' cases, so every portal has something to show: (email, days ago opened, steps).
-# Each step is (days ago, acting email, party, action, text).
+# The other buyers' cases, so every portal has something to show, and the reviewers' queue a case of every kind:
+# (email, reason, days ago opened, steps). Each step is (days ago, acting email, party, action, text); CLAIM is a
+# reviewer's claim, EXPIRE the deadline sweep.
+CLAIM = "claim"
+A = CaseAction
 CASES = [
     ("bob@example.com", "product_not_received", 3, []),
     (
@@ -74,6 +88,44 @@ CASES = [
         ],
     ),
     ("dave@example.com", "not_as_described", 30, [(29, CREATOR_EMAIL, Party.CREATOR, CaseAction.ACCEPT, "")]),
+    # the creator let the 7 days pass: escalated by the sweep, unclaimed
+    ("gina@example.com", "product_not_received", 9, [(2, "", Party.SYSTEM, A.EXPIRE, "")]),
+    # decided for the buyer, then appealed by the creator: back in the queue for another reviewer
+    (
+        "henry@example.com",
+        "not_as_described",
+        12,
+        [
+            (11, CREATOR_EMAIL, Party.CREATOR, A.DENY, "Every module in the outline is in the course."),
+            (10, "henry@example.com", Party.BUYER, A.ESCALATE, "Modules 4 to 6 are empty placeholders."),
+            (6, REVIEWER, Party.REVIEWER, CLAIM, ""),
+            (5, REVIEWER, Party.REVIEWER, A.DECIDE_REFUND, "The screenshots show modules 4 to 6 empty on purchase."),
+            (2, CREATOR_EMAIL, Party.CREATOR, A.APPEAL, "Modules 4 to 6 were filled the day after; see the changelog."),
+        ],
+    ),
+    # claimed by the other reviewer
+    (
+        "ivy@example.com",
+        "product_unacceptable",
+        7,
+        [
+            (6, CREATOR_EMAIL, Party.CREATOR, A.DENY, "The bundle works as the product page says."),
+            (4, "ivy@example.com", Party.BUYER, A.ESCALATE, "Half the schematics fail to load on 1.21."),
+            (1, REVIEWER2, Party.REVIEWER, CLAIM, ""),
+        ],
+    ),
+    # the platform asked the creator and waits on the answer
+    (
+        "kim@example.com",
+        "product_not_received",
+        10,
+        [
+            (9, CREATOR_EMAIL, Party.CREATOR, A.DENY, "Our records show the download on the day of purchase."),
+            (8, "kim@example.com", Party.BUYER, A.ESCALATE, "The download link was dead; I never got the files."),
+            (3, REVIEWER, Party.REVIEWER, CLAIM, ""),
+            (3, REVIEWER, Party.REVIEWER, A.REQUEST_MERCHANT_INFO, "Please send the download log for this order."),
+        ],
+    ),
 ]
 DESCRIPTIONS = {
     "product_not_received": "I paid but never got access to the course, and support did not answer.",
@@ -121,8 +173,17 @@ def _seed_cases(ids: dict[str, tuple[int, int]], now: datetime) -> None:
             case_id = claims.open_claim(_user(email), ids[email][1], reason, DESCRIPTIONS[reason], [])
             for days, actor_email, party, action, text in steps:
                 clock.freeze(now - timedelta(days=days))
-                version = _version(case_id)
-                case_actions.act(_user(actor_email), case_id, party, action, expected_version=version, text=text)
+                _step(case_id, actor_email, party, action, text)
+
+
+def _step(case_id: int, actor_email: str, party: Party, action: str, text: str) -> None:
+    if action == CLAIM:
+        review_claims.claim(_user(actor_email), case_id)
+    elif action == CaseAction.EXPIRE:
+        expire_case(case_id)
+    else:
+        version = _version(case_id)
+        case_actions.act(_user(actor_email), case_id, party, action, expected_version=version, text=text)
 
 
 def _user(email: str) -> User:

@@ -90,7 +90,7 @@ def test_full_path_deny_escalate_decide_appeal(world, store):
     assert case.status == CaseStatus.CUSTOMER_WON and case.due_at is None
     assert case_views.case_detail(world.creator, case_id, C).is_final
     with transaction() as session:
-        assert session.exec(select(func.count()).select_from(Appeal)).one() == 1
+        assert session.exec(select(func.count()).where(Appeal.case_id == case_id)).one() == 1
         assert session.exec(select(func.count()).where(Refund.case_id == case_id)).one() == 1
     assert world.payment("buyer@example.com", PaymentMethod.CARD, 1900).status == PaymentStatus.REFUNDED
     assert _events(case_id) == [

@@ -12,6 +12,7 @@ from resolution_app.infra.db import transaction
 from resolution_app.infra.evidence import IncomingFile
 from resolution_app.models import Attachment, Case, CaseEvent, Message, Notification, Refund
 from resolution_app.services import claims, purchases
+from resolution_app.services.demo_data import CASES as DEMO_CASES
 from tests.services.factories import DESCRIPTION, pdf, png
 
 
@@ -127,7 +128,7 @@ def test_bad_claims_are_refused_and_store_nothing(
     payment = world.payment("buyer@example.com", PaymentMethod(method), amount)
     with pytest.raises(error, match=message):
         claims.open_claim(world.buyer, payment.id, "not_as_described", description, uploads())
-    assert _count(Case) == 4  # the seeded ones only
+    assert _count(Case) == len(DEMO_CASES)  # the seeded ones only
     assert _count(Attachment) == 0
     assert _stored(store) == 0
 
@@ -173,7 +174,7 @@ def test_two_simultaneous_claims_make_exactly_one_case(world, store):
         thread.join()
     case_ids = [r for r in results if isinstance(r, int)]
     assert len(case_ids) == 1 and len(results) == 4
-    assert _count(Case) == 5
+    assert _count(Case) == len(DEMO_CASES) + 1
     assert _stored(store) == 1  # the losers' files were removed again
     with transaction() as session:
         assert session.exec(select(func.count()).select_from(Message)).one() == 0

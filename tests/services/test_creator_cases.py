@@ -11,6 +11,7 @@ from resolution_app.infra.db import transaction
 from resolution_app.models import BusinessMember, Refund
 from resolution_app.services import case_actions, case_views, claims, creator_cases, customer_context, files
 from resolution_app.services.creator_cases import CaseFilter
+from resolution_app.services.demo_data import CASES as DEMO_CASES
 from resolution_app.services.review import claims as review_claims
 from tests.services.factories import DESCRIPTION, png
 
@@ -35,11 +36,12 @@ def _add_member(world, email: str, role: MemberRole) -> None:
 
 
 def test_badge_counts_cases_waiting_on_the_creator(world):
-    assert creator_cases.open_resolutions_count(world.creator) == 1  # bob's seeded case
-    case_id = _claim(world)
+    # bob's seeded claim and kim's, where the platform asked the creator
     assert creator_cases.open_resolutions_count(world.creator) == 2
+    case_id = _claim(world)
+    assert creator_cases.open_resolutions_count(world.creator) == 3
     _act(world, world.creator, case_id, "request_more_info", "Which module?")
-    assert creator_cases.open_resolutions_count(world.creator) == 1
+    assert creator_cases.open_resolutions_count(world.creator) == 2
     assert creator_cases.open_resolutions_count(world.buyer) == 0
 
 
@@ -47,15 +49,16 @@ def test_table_filters_sorts_and_pages_in_the_database(world, frozen_clock):
     for email, amount in (("buyer@example.com", 1900), ("frank@example.com", 1900)):
         _claim(world, email, PaymentMethod.CARD, amount)
     everything = creator_cases.list_cases(world.creator, CaseFilter())
-    assert everything.total == 6 and len(everything.rows) == 6
+    n = len(DEMO_CASES) + 2
+    assert everything.total == n == len(everything.rows) == 10
     assert [r.opened_at for r in everything.rows] == sorted((r.opened_at for r in everything.rows), reverse=True)
 
     waiting = creator_cases.list_cases(world.creator, CaseFilter(status="waiting"))
-    assert {r.customer_name for r in waiting.rows} == {"Bob Chen", "Blair Buyer", "Frank Ito"}
+    assert {r.customer_name for r in waiting.rows} == {"Bob Chen", "Blair Buyer", "Frank Ito", "Kim Novak"}
     by_status = creator_cases.list_cases(world.creator, CaseFilter(status=CaseStatus.UNDER_PLATFORM_REVIEW))
-    assert [r.customer_name for r in by_status.rows] == ["Alice Moreno"]
+    assert {r.customer_name for r in by_status.rows} == {"Alice Moreno", "Gina Park", "Henry Walsh", "Ivy Laurent"}
     by_reason = creator_cases.list_cases(world.creator, CaseFilter(reason="product_not_received"))
-    assert [r.customer_name for r in by_reason.rows] == ["Bob Chen"]
+    assert {r.customer_name for r in by_reason.rows} == {"Bob Chen", "Gina Park", "Kim Novak"}
     for needle in ("ALICE", "alice@example", "@alice"[1:]):
         assert [r.customer_name for r in creator_cases.list_cases(world.creator, CaseFilter(search=needle)).rows] == [
             "Alice Moreno"
@@ -63,22 +66,28 @@ def test_table_filters_sorts_and_pages_in_the_database(world, frozen_clock):
 
     today = clock.now().date()
     recent = creator_cases.list_cases(world.creator, CaseFilter(opened_from=today - timedelta(days=7), opened_to=today))
-    assert {r.customer_name for r in recent.rows} == {"Bob Chen", "Carol Diaz", "Blair Buyer", "Frank Ito"}
+    assert {r.customer_name for r in recent.rows} == {
+        "Bob Chen",
+        "Carol Diaz",
+        "Blair Buyer",
+        "Frank Ito",
+        "Ivy Laurent",
+    }
     old = creator_cases.list_cases(world.creator, CaseFilter(opened_to=today - timedelta(days=10)))
-    assert {r.customer_name for r in old.rows} == {"Alice Moreno", "Dave Okafor"}
+    assert {r.customer_name for r in old.rows} == {"Alice Moreno", "Dave Okafor", "Henry Walsh", "Kim Novak"}
 
     cheapest_first = creator_cases.list_cases(world.creator, CaseFilter(sort="amount", descending=False))
     amounts = [r.amount_minor for r in cheapest_first.rows]
     assert amounts == sorted(amounts)
 
-    page_two = creator_cases.list_cases(world.creator, CaseFilter(), page=2, page_size=4)
-    assert (page_two.page, page_two.pages, page_two.total, len(page_two.rows)) == (2, 2, 6, 2)
+    last = creator_cases.list_cases(world.creator, CaseFilter(), page=3, page_size=4)
+    assert (last.page, last.pages, last.total, len(last.rows)) == (3, 3, n, 2)
     past_the_end = creator_cases.list_cases(world.creator, CaseFilter(), page=99, page_size=4)
-    assert (past_the_end.page, past_the_end.total, past_the_end.rows) == (2, 6, page_two.rows)
-    full_first = creator_cases.list_cases(world.creator, CaseFilter(), page=1, page_size=3)  # the count is asked
-    assert (full_first.pages, full_first.total, len(full_first.rows)) == (2, 6, 3)
-    exactly_one_page = creator_cases.list_cases(world.creator, CaseFilter(), page=2, page_size=3)
-    assert (exactly_one_page.page, exactly_one_page.total, len(exactly_one_page.rows)) == (2, 6, 3)
+    assert (past_the_end.page, past_the_end.total, past_the_end.rows) == (3, n, last.rows)
+    full_first = creator_cases.list_cases(world.creator, CaseFilter(), page=1, page_size=5)  # the count is asked
+    assert (full_first.pages, full_first.total, len(full_first.rows)) == (2, n, 5)
+    exactly_one_page = creator_cases.list_cases(world.creator, CaseFilter(), page=2, page_size=5)
+    assert (exactly_one_page.page, exactly_one_page.total, len(exactly_one_page.rows)) == (2, n, 5)
 
 
 def test_date_range_follows_the_viewers_time_zone(world, frozen_clock):

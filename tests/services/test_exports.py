@@ -13,6 +13,7 @@ from resolution_app.infra.db import transaction
 from resolution_app.models import Business, BusinessMember, Case, Payment, Product, User
 from resolution_app.services.accounts import add_user
 from resolution_app.services.creator_cases import SORTS, WAITING_FILTER, CaseFilter, iter_cases, list_cases
+from resolution_app.services.demo_data import CASES as DEMO_CASES
 from resolution_app.services.exports import ROWS_PER_CHUNK, export_cases_csv
 from tests.conftest import NOW
 from tests.services.export_rows import csv_rows, table_rows
@@ -160,7 +161,7 @@ def test_each_business_exports_only_its_own_cases(world):
     theirs, ours = _parsed(other_owner, CaseFilter()), _parsed(world.creator, CaseFilter())
     assert [row[EXPORT_HEADER.index("Product")] for row in theirs[1:]] == ["Other Course"]
     assert {row[0] for row in theirs[1:]}.isdisjoint(row[0] for row in ours[1:])
-    assert len(ours) == 5  # the header and the four demo cases
+    assert len(ours) == 1 + len(DEMO_CASES)  # the header and the demo cases
 
 
 def test_no_connection_is_held_while_the_export_waits_for_the_client(world, database):
