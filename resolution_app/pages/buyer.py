@@ -215,8 +215,8 @@ def balance_page() -> rx.Component:
                     ),
                 ),
                 rx.cond(
-                    b.entries.length() > 0,
-                    _table(("Credited", "Amount", "For", "Case"), b.entries, _balance_row),
+                    b.credits.length() > 0,
+                    _table(("Credited", "Amount", "For", "Case"), b.credits, _balance_row),
                     rx.text("No credits yet.", color_scheme="gray"),
                 ),
                 width="100%",

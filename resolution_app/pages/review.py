@@ -71,6 +71,30 @@ def _select(name: str, label: str, choices: rx.Var | list, value: rx.Var) -> rx.
     )
 
 
+def _typed(name: str, label: str, placeholder: str) -> rx.Component:
+    return rx.vstack(
+        field_label(label, f"queue-{name}"),
+        rx.input(id=f"queue-{name}", name=name, placeholder=placeholder, width="8em", inputmode="decimal"),
+        spacing="1",
+    )
+
+
+def _typed_filters() -> rx.Component:
+    return rx.form(
+        rx.flex(
+            _typed("amount_from", "Amount from", "0.00"),
+            _typed("amount_to", "Amount to", "any"),
+            _typed("older_than", "Older than (days)", "any"),
+            rx.button("Apply", type="submit", variant="soft"),
+            spacing="3",
+            align="end",
+            wrap="wrap",
+        ),
+        on_submit=Q.apply_typed_filters,
+        reset_on_submit=False,
+    )
+
+
 def _count(label: str, value: rx.Var) -> rx.Component:
     return rx.card(rx.text(value, size="5", weight="bold"), rx.text(label, size="1", color_scheme="gray"))
 
@@ -117,8 +141,10 @@ def queue_page() -> rx.Component:
                     _select("kind", "Kind", KIND_CHOICES, Q.kind),
                     _select("reason", "Reason", Q.reason_choices, Q.reason),
                     _select("claimed", "Claimed", CLAIM_CHOICES, Q.claimed),
+                    _typed_filters(),
                     spacing="3",
                     wrap="wrap",
+                    align="end",
                 ),
                 error_callout(Q.error),
                 stacked_table(
@@ -157,6 +183,15 @@ def _claim_card() -> rx.Component:
                 ),
             ),
             rx.text("Only the reviewer who claimed the case asks questions or decides.", size="1", color_scheme="gray"),
+            rx.cond(
+                claim.decided_first,
+                rx.callout(
+                    "You made the first decision: another reviewer decides the appeal.",
+                    icon="info",
+                    size="1",
+                    class_name="decided-first",
+                ),
+            ),
             width="100%",
             spacing="2",
         ),

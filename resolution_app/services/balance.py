@@ -23,7 +23,7 @@ class BalanceEntry:
 @dataclass(frozen=True)
 class Balance:
     totals: list[str]  # one per currency, e.g. ["$19.00"]; empty when nothing was ever credited
-    entries: list[BalanceEntry]  # newest first
+    credits: list[BalanceEntry]  # newest first
 
 
 def buyer_balance(user: User) -> Balance:
@@ -43,7 +43,7 @@ def buyer_balance(user: User) -> Balance:
         sums[credit.currency] += credit.amount_minor
     return Balance(
         totals=[format_money(amount, currency) for currency, amount in sorted(sums.items())],
-        entries=[
+        credits=[
             BalanceEntry(
                 case_id=credit.case_id,
                 product=product,

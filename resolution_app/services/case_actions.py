@@ -9,7 +9,7 @@ from sqlmodel import Session, func, select
 from resolution_app.domain import lifecycle
 from resolution_app.domain.claims import check_message_pace, validate_message
 from resolution_app.domain.enums import DECISIONS, CaseAction, Party
-from resolution_app.domain.errors import ActionNotAllowed, Conflict, Forbidden, InvalidInput
+from resolution_app.domain.errors import ActionNotAllowed, Conflict, InvalidInput
 from resolution_app.domain.policy import DEFAULT_POLICY
 from resolution_app.infra.clock import clock
 from resolution_app.infra.db import transaction
@@ -18,7 +18,7 @@ from resolution_app.models import Appeal, Case, Message, User
 from resolution_app.services import files, notify
 from resolution_app.services.access import require_case, require_case_actor
 from resolution_app.services.deadlines import expire_case
-from resolution_app.services.review.claims import require_claimer
+from resolution_app.services.review.claims import reviewer_refusal
 from resolution_app.services.transitions import CASE_CHANGED, case_state, perform
 
 A = CaseAction
@@ -83,9 +83,9 @@ def act(
         raise Conflict("The deadline has passed and the case has moved on. The page now shows it as it is.")
     with files.stored_evidence(uploads) as accepted, transaction() as session:
         case = _actionable_case(session, user, case_id, party, expected_version, lock=True)
-        if party == Party.REVIEWER:
-            require_claimer(case, user)
-        _check_reviewer_rules(case, user, chosen)
+        refusal = reviewer_refusal(case, user, chosen) if party == Party.REVIEWER else None
+        if refusal is not None:
+            raise refusal
         event = perform(session, case, party, chosen, now, actor_id=user.id, detail=detail)
         _keep_claim_current(session, case, party, chosen, now)
         files.attach(session, case, accepted, user=user, party=party, now=now, event_id=event.id)
@@ -109,11 +109,6 @@ def _actionable_case(
     if case.version != expected_version:
         raise Conflict(CASE_CHANGED)
     return case
-
-
-def _check_reviewer_rules(case: Case, user: User, action: CaseAction) -> None:
-    if action in DECISIONS and case.appealed and case.decided_by_id == user.id:
-        raise Forbidden("An appeal is decided by a different reviewer than the first decision.")
 
 
 def send_message(user: User, case_id: int, party: Party, body: str, uploads: Sequence[IncomingFile] = ()) -> None:

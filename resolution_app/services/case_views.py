@@ -40,7 +40,7 @@ from resolution_app.models import (
 )
 from resolution_app.services import files
 from resolution_app.services.access import may_act, require_case
-from resolution_app.services.review.claims import CLAIM_EVENTS
+from resolution_app.services.review.claims import CLAIM_EVENTS, reviewer_actions
 from resolution_app.services.transitions import case_state
 
 PARTY_NAMES = {Party.BUYER: "Buyer", Party.CREATOR: "Creator", Party.REVIEWER: "Platform", Party.SYSTEM: "Platform"}
@@ -194,6 +194,8 @@ def case_detail(user: User, case_id: int, party: Party) -> CaseDetail:
         state = case_state(case)
         acting = may_act(session, user, case, party)  # a viewer is offered no button the service would refuse
         actions = [a.value for a in lifecycle.allowed_actions(state, party, now)] if acting else []
+        if party == Party.REVIEWER:
+            actions = reviewer_actions(case, user, actions)
         attachments = list(session.exec(select(Attachment).where(Attachment.case_id == case.id)))
         links = {a.id: _file_view(a, user, party) for a in attachments}  # the case check above covers its files
         thread = _thread(session, case, attachments, links, party)

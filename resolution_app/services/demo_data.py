@@ -61,6 +61,7 @@ PAYMENTS = [
     ("frank@example.com", 0, M.CARD, 1900, 4, False),
     ("gina@example.com", 0, M.CARD, 1900, 12, False),
     ("henry@example.com", 1, M.PAYPAL, 4900, 18, False),
+    ("henry@example.com", 0, M.PAYPAL, 1900, 3, False),  # claimable: a second purchase, no case yet
     ("ivy@example.com", 2, M.CARD, 19900, 9, False),
     ("kim@example.com", 0, M.CARD, 1900, 14, False),
 ]

@@ -1,7 +1,6 @@
 """The creator portal's states: the frame with its badge, the Resolution center table and the case page."""
 
 import asyncio
-import json
 from urllib.parse import urlencode
 from zoneinfo import available_timezones
 
@@ -16,6 +15,7 @@ from resolution_app.services.creator_payments import PaymentRow
 from resolution_app.state.case_page import CasePageState
 from resolution_app.state.customer_card import CustomerCardState
 from resolution_app.state.ids import page_number
+from resolution_app.state.inputs import fill_inputs
 from resolution_app.state.session import SessionState
 
 
@@ -144,14 +144,14 @@ class CreatorTableState(CreatorState):
     @rx.event
     async def load_table(self):
         self._take_query()
-        fill_inputs = [_fill_inputs({field: getattr(self, field) for field in UNCONTROLLED_INPUTS})]
+        filled = [fill_inputs({field: getattr(self, field) for field in UNCONTROLLED_INPUTS})]
         if not self.time_zone:  # a new tab: the rows wait for its time zone, so "opened between" means its days
             zone = rx.call_script(
                 "Intl.DateTimeFormat().resolvedOptions().timeZone", callback=CreatorTableState.set_zone
             )
-            return [*fill_inputs, zone]
+            return [*filled, zone]
         redirect = await self._reload()
-        return [*fill_inputs, *([redirect] if redirect else [])]
+        return [*filled, *([redirect] if redirect else [])]
 
     @rx.event
     async def set_zone(self, zone: str):
@@ -205,17 +205,6 @@ class CreatorTableState(CreatorState):
         except DomainError as error:
             self.error = error.message
         return None
-
-
-def _fill_inputs(values: dict[str, str]) -> rx.event.EventSpec:
-    """Show the URL's view in the inputs the page doesn't bind (after a reload or Back), except in the one the
-    person is typing in: a load that lands mid-word must not wipe it."""
-    script = (
-        f"for (const [id, value] of Object.entries({json.dumps(values)})) {{"
-        " const input = document.getElementById(id);"
-        " if (input && input !== document.activeElement) input.value = value; }"
-    )
-    return rx.call_script(script)
 
 
 TABLE_PATH = "/creator/resolutions"

@@ -18,10 +18,12 @@ from resolution_app.services.review.queue import QueueCounts, QueueFilter, Queue
 from resolution_app.state.case_page import CasePageState
 from resolution_app.state.customer_card import CustomerCardState
 from resolution_app.state.ids import page_number
+from resolution_app.state.inputs import fill_inputs
 from resolution_app.state.session import SessionState
 
 QUEUE_PATH = "/review"
-QUEUE_FILTERS = ("kind", "reason", "claimed")
+QUEUE_FILTERS = ("kind", "reason", "claimed", "amount_from", "amount_to", "older_than")
+TYPED_FILTERS = ("amount_from", "amount_to", "older_than")  # typed, not chosen: the page doesn't bind their inputs
 
 
 class ReviewState(SessionState):
@@ -53,6 +55,9 @@ class ReviewQueueState(ReviewState):
     kind: str = ""
     reason: str = ""
     claimed: str = ""
+    amount_from: str = ""
+    amount_to: str = ""
+    older_than: str = ""  # days
     error: str = ""
     loaded: bool = False
 
@@ -63,26 +68,39 @@ class ReviewQueueState(ReviewState):
     @rx.event
     async def load_queue(self):
         params = self.router.url.query_parameters
-        self.kind, self.reason, self.claimed = (str(params.get(name, ""))[:40] for name in QUEUE_FILTERS)
+        for name in QUEUE_FILTERS:
+            setattr(self, name, str(params.get(name, ""))[:40])
         self.page = page_number(params.get("page"))
-        return await self._reload()
+        redirect = await self._reload()
+        filled = fill_inputs({f"queue-{name}": getattr(self, name) for name in TYPED_FILTERS})
+        return [redirect, filled] if redirect else filled
 
     async def _reload(self):
         user = await self._reviewer()
         if user is None:
             return self._login_redirect()
-        f = QueueFilter(kind=self.kind, reason=self.reason, claimed=self.claimed)
         try:
+            f = QueueFilter(
+                kind=self.kind,
+                reason=self.reason,
+                claimed=self.claimed,
+                amount_from=self.amount_from,
+                amount_to=self.amount_to,
+                older_than_days=int(self.older_than or 0),
+            )
             view = await asyncio.to_thread(queue.review_queue, user, f, self.page)
+        except ValueError:
+            self.rows, self.total, self.error, self.loaded = [], 0, "Age is a number of days, like 3.", True
+            return None
         except DomainError as error:
-            self.error, self.loaded = error.message, True
+            self.rows, self.total, self.error, self.loaded = [], 0, error.message, True
             return None
         self.rows, self.total, self.page, self.pages = view.rows, view.total, view.page, view.pages
         self.counts, self.unclaimed, self.error, self.loaded = view.counts, view.counts.unclaimed, "", True
         return None
 
     def _url(self, **changes: str) -> str:
-        query = {"kind": self.kind, "reason": self.reason, "claimed": self.claimed, "page": str(self.page), **changes}
+        query = {name: getattr(self, name) for name in QUEUE_FILTERS} | {"page": str(self.page), **changes}
         query = {key: value for key, value in query.items() if value and not (key == "page" and value == "1")}
         return f"{QUEUE_PATH}?{urlencode(query)}" if query else QUEUE_PATH
 
@@ -91,6 +109,12 @@ class ReviewQueueState(ReviewState):
         if name not in QUEUE_FILTERS:
             return None
         return rx.redirect(self._url(**{name: str(value)[:40], "page": "1"}))
+
+    @rx.event
+    def apply_typed_filters(self, form: dict):
+        """The amount range and age, applied together when the reviewer presses Apply (or Enter)."""
+        typed = {name: str(form.get(name, "")).strip()[:40] for name in TYPED_FILTERS}
+        return rx.redirect(self._url(**typed, page="1"))
 
     @rx.event
     def go_to_page(self, page: int):

@@ -10,7 +10,7 @@ from datetime import datetime
 from sqlalchemy import update
 from sqlmodel import Session
 
-from resolution_app.domain.enums import CaseStatus, Party
+from resolution_app.domain.enums import DECISIONS, CaseStatus, Party
 from resolution_app.domain.errors import ActionNotAllowed, Conflict, Forbidden
 from resolution_app.domain.policy import DEFAULT_POLICY
 from resolution_app.domain.review_claims import claim_lapsed
@@ -44,6 +44,7 @@ class ClaimView:
     claimed_by: str  # the reviewer's name, or ""
     mine: bool
     lapsed: bool  # idle past the limit: another reviewer may take it over
+    decided_first: bool  # the viewer made the decision under appeal, so may not decide the appeal
 
 
 def claim_view(session: Session, user: User, case: Case) -> ClaimView:
@@ -53,13 +54,23 @@ def claim_view(session: Session, user: User, case: Case) -> ClaimView:
         claimed_by=holder.name if holder else "",
         mine=holder is not None and holder.id == user.id,
         lapsed=holder is not None and claim_lapsed(case.claimed_at, clock.now()),
+        decided_first=case.appealed and case.decided_by_id == user.id,
     )
 
 
-def require_claimer(case: Case, user: User) -> None:
-    """Questions and decisions are the claimer's alone."""
+def reviewer_refusal(case: Case, user: User, action: str) -> Forbidden | None:
+    """Why `user` may not take `action` on the case as a reviewer, or None: questions and decisions are the
+    claimer's alone, and an appeal is decided by someone other than the first decider."""
     if case.assigned_reviewer_id != user.id:
-        raise Forbidden("Claim the case before you ask questions or decide it.")
+        return Forbidden("Claim the case before you ask questions or decide it.")
+    if action in DECISIONS and case.appealed and case.decided_by_id == user.id:
+        return Forbidden("You made the first decision: another reviewer decides the appeal.")
+    return None
+
+
+def reviewer_actions(case: Case, user: User, actions: list[str]) -> list[str]:
+    """The lifecycle's actions this reviewer may take: the page offers no button the service would refuse."""
+    return [action for action in actions if reviewer_refusal(case, user, action) is None]
 
 
 def _change(user: User, case_id: int, kind: str, condition: object, reviewer_id: int | None) -> None:
