@@ -115,8 +115,18 @@ def _closed_headline(state: CaseState) -> str:
         by = "Final decision"  # the appeal was decided: nothing can change it again
     if state.status == S.CUSTOMER_WITHDREW:
         return "Closed: the buyer withdrew the case"
-    if state.outcome == Outcome.CREDIT:
-        return f"{by}: the buyer gets a credit to their platform balance"
-    if state.outcome == Outcome.REFUND:
-        return f"{by}: the buyer is refunded"
-    return f"{by}: in the creator's favour, no refund"
+    return f"{by}: {_money_said(state)}"
+
+
+def _money_said(state: CaseState) -> str:
+    """The outcome as the money went: an appeal never takes back what the buyer was paid (DESIGN §2)."""
+    favour = "in the creator's favour; " if state.outcome == Outcome.MERCHANT_WINS else ""
+    if state.outcome == Outcome.REFUND and state.creator_paid:
+        return "the buyer is refunded"
+    if state.outcome == Outcome.CREDIT and not state.creator_paid:
+        return "the buyer gets a credit to their platform balance"
+    if state.creator_paid:  # a refund decision reversed on appeal
+        return f"{favour}the buyer keeps the refund and the platform reimburses the creator"
+    if state.paid_out:  # a credit decision, then another outcome on appeal
+        return f"{favour}the buyer keeps the credit to their platform balance"
+    return "in the creator's favour, no refund"

@@ -11,6 +11,7 @@ from resolution_app.domain.claims import check_message_pace, validate_message
 from resolution_app.domain.enums import DECISIONS, CaseAction, Party
 from resolution_app.domain.errors import ActionNotAllowed, Conflict, InvalidInput
 from resolution_app.domain.policy import DEFAULT_POLICY
+from resolution_app.domain.text import written
 from resolution_app.infra.clock import clock
 from resolution_app.infra.db import transaction
 from resolution_app.infra.evidence import IncomingFile
@@ -51,7 +52,7 @@ def _parse_action(action: str) -> CaseAction:
 
 
 def _checked_text(action: CaseAction, text: str, has_files: bool) -> str:
-    text = text.strip()
+    text = written(text).strip()  # invisible control characters are no text
     if action in REQUIRED_TEXT and not text and not (action == A.REPLY and has_files):
         raise InvalidInput(REQUIRED_TEXT[action])
     limit = DEFAULT_POLICY.rationale_max_chars if action in DECISIONS else DEFAULT_POLICY.message_max_chars

@@ -20,8 +20,10 @@ SITUATIONS = {
     "denied": CaseState(S.CUSTOMER_RESPONSE_NEEDED, DUE),
     "platform asked the creator": CaseState(S.MERCHANT_INFO_NEEDED, DUE, info_requested_by=Party.REVIEWER),
     "in review": CaseState(S.UNDER_PLATFORM_REVIEW, DUE),
-    "platform refunded": CaseState(S.CUSTOMER_WON, DUE, decided_by_reviewer=True, outcome=Outcome.REFUND),
-    "creator refunded": CaseState(S.CUSTOMER_WON, None, outcome=Outcome.REFUND, paid_out=True),
+    "platform refunded": CaseState(
+        S.CUSTOMER_WON, DUE, decided_by_reviewer=True, outcome=Outcome.REFUND, paid_out=True, creator_paid=True
+    ),
+    "creator refunded": CaseState(S.CUSTOMER_WON, None, outcome=Outcome.REFUND, paid_out=True, creator_paid=True),
     "withdrawn": CaseState(S.CUSTOMER_WITHDREW, None, outcome=Outcome.WITHDRAWN),
 }
 

@@ -82,7 +82,7 @@ def _change(user: User, case_id: int, kind: str, condition: object, reviewer_id:
             raise ActionNotAllowed("This case isn't waiting on the platform.")
         changed = session.execute(
             update(Case)
-            .where(Case.id == case.id, condition)
+            .where(Case.id == case.id, Case.status == CaseStatus.UNDER_PLATFORM_REVIEW, condition)
             .values(assigned_reviewer_id=reviewer_id, claimed_at=now if reviewer_id else None)
         )
         if changed.rowcount != 1:
@@ -92,6 +92,8 @@ def _change(user: User, case_id: int, kind: str, condition: object, reviewer_id:
 
 def _refusal(session: Session, case: Case, user: User, kind: str, now: datetime) -> Exception:
     session.refresh(case)
+    if case.status != CaseStatus.UNDER_PLATFORM_REVIEW:
+        return Conflict("This case has just moved on and no longer waits on the platform. The page now shows it.")
     holder = session.get(User, case.assigned_reviewer_id) if case.assigned_reviewer_id else None
     if kind == "released":
         return Forbidden("Only the reviewer who claimed the case can release it.")
