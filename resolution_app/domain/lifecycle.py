@@ -233,8 +233,8 @@ def _rule(state: CaseState, party: Party, action: CaseAction, now: datetime) -> 
         return None  # the deadline has moved the case on; the sweep will record it
     if action == A.APPEAL:
         return effect if appeal_window_open(state, now) and losing_party(state) == party else None
-    if action == A.WITHDRAW and state.status in CLOSED_STATUSES:
-        return None
+    if action == A.WITHDRAW and (state.status in CLOSED_STATUSES or state.paid_out):
+        return None  # a buyer already paid back (the creator appeals it) has nothing to withdraw
     return effect
 
 

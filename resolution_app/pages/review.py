@@ -102,7 +102,10 @@ def _count(label: str, value: rx.Var) -> rx.Component:
 def _row(row) -> rx.Component:  # noqa: ANN001
     return rx.table.row(
         labelled_cell("Case", rx.text("#", row.case_id, weight="medium")),
-        labelled_cell("Kind", rx.badge(row.kind, color_scheme=rx.cond(row.kind == "appeal", "orange", "purple"))),
+        labelled_cell(
+            "Kind",
+            rx.badge(row.kind, color_scheme=rx.cond(row.kind == "appeal", "orange", "purple"), high_contrast=True),
+        ),
         labelled_cell("Reason", row.reason),
         labelled_cell("Amount", row.amount),
         labelled_cell("Business", row.business),

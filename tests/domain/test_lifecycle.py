@@ -527,6 +527,14 @@ def test_a_creators_refund_is_remembered_and_a_credit_is_not() -> None:
     assert apply(SCENARIOS["waiting on creator"], CREATOR, A.ACCEPT, NOW).after.creator_paid
 
 
+@pytest.mark.parametrize("first", [A.DECIDE_REFUND, A.DECIDE_CREDIT])
+def test_a_buyer_already_paid_back_has_nothing_to_withdraw_during_the_creators_appeal(first: CaseAction) -> None:
+    review = apply(_decided(first), CREATOR, A.APPEAL, DECIDED_AT + DAY).after
+    assert A.WITHDRAW not in allowed_actions(review, BUYER, DECIDED_AT + DAY)
+    with pytest.raises(ActionNotAllowed):
+        apply(review, BUYER, A.WITHDRAW, DECIDED_AT + DAY)
+
+
 def test_only_the_close_of_an_appeal_reimburses() -> None:
     for name, party, action in ALLOWED_MOVES:
         if not SCENARIOS[name].appealed:
