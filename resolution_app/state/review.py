@@ -79,19 +79,20 @@ class ReviewQueueState(ReviewState):
         user = await self._reviewer()
         if user is None:
             return self._login_redirect()
-        try:
-            f = QueueFilter(
-                kind=self.kind,
-                reason=self.reason,
-                claimed=self.claimed,
-                amount_from=self.amount_from,
-                amount_to=self.amount_to,
-                older_than_days=int(self.older_than or 0),
-            )
-            view = await asyncio.to_thread(queue.review_queue, user, f, self.page)
-        except ValueError:
+        older_than = self.older_than or "0"
+        if not older_than.isdigit():
             self.rows, self.total, self.error, self.loaded = [], 0, "Age is a number of days, like 3.", True
             return None
+        f = QueueFilter(
+            kind=self.kind,
+            reason=self.reason,
+            claimed=self.claimed,
+            amount_from=self.amount_from,
+            amount_to=self.amount_to,
+            older_than_days=int(older_than),
+        )
+        try:
+            view = await asyncio.to_thread(queue.review_queue, user, f, self.page)
         except DomainError as error:
             self.rows, self.total, self.error, self.loaded = [], 0, error.message, True
             return None

@@ -10,6 +10,12 @@ from tests.e2e.conftest import log_in
 def test_a_reviewer_claims_and_decides_and_both_sides_read_the_rationale(new_page):
     reviewer = new_page()
     log_in(reviewer, "reviewer@example.com", "/review")
+    expect(reviewer.locator(".queue-row").filter(has_text="Gina Park")).to_contain_text("$19.00")
+    reviewer.get_by_label("Amount from").fill("40")
+    reviewer.get_by_role("button", name="Apply").click()
+    reviewer.wait_for_url(re.compile(r"amount_from=40"))
+    expect(reviewer.locator(".queue-row").filter(has_text="Gina Park")).to_have_count(0)  # $19.00 is below 40
+    expect(reviewer.get_by_label("Amount from")).to_have_value("40")  # the URL's view, after the reload
     row = reviewer.locator(".queue-row").filter(has_text="Alice Moreno")
     expect(row).to_contain_text("escalation")
     row.get_by_role("button", name="Claim").click()
