@@ -16,9 +16,10 @@ from resolution_app.infra.clock import clock
 from resolution_app.infra.db import transaction
 from resolution_app.infra.evidence import IncomingFile
 from resolution_app.models import Appeal, Case, Message, User
-from resolution_app.services import files, notify
+from resolution_app.services import files
 from resolution_app.services.access import require_case, require_case_actor
 from resolution_app.services.deadlines import expire_case
+from resolution_app.services.notifications import outbox
 from resolution_app.services.review.claims import reviewer_refusal
 from resolution_app.services.transitions import CASE_CHANGED, case_state, perform
 
@@ -126,7 +127,7 @@ def send_message(user: User, case_id: int, party: Party, body: str, uploads: Seq
         session.flush()
         files.attach(session, case, accepted, user=user, party=party, now=now, message_id=message.id)
         others = frozenset({Party.BUYER, Party.CREATOR} - {party})
-        notify.queue(session, case, others, "message", text, now)
+        outbox.queue(session, case, others, "message", text, now)
 
 
 def _open_for_chat(session: Session, user: User, case_id: int, party: Party, now: datetime, lock: bool) -> Case:

@@ -17,8 +17,9 @@ from resolution_app.infra.clock import clock
 from resolution_app.infra.db import transaction
 from resolution_app.infra.evidence import IncomingFile
 from resolution_app.models import Business, Case, CaseEvent, Payment, Product, User
-from resolution_app.services import files, notify
+from resolution_app.services import files
 from resolution_app.services.auto_respond import respond_to_new_case
+from resolution_app.services.notifications import outbox
 from resolution_app.services.purchases import payment_facts
 
 ALREADY_CLAIMED = "This payment already has a case."
@@ -104,7 +105,7 @@ def open_claim(user: User, payment_id: int, reason: str, description: str, uploa
             session.add(event)
             session.flush()
             files.attach(session, case, accepted, user=user, party=Party.BUYER, now=now, event_id=event.id)
-            notify.queue(session, case, frozenset({Party.CREATOR}), "opened", text, now)
+            outbox.queue(session, case, frozenset({Party.CREATOR}), "opened", text, now)
             respond_to_new_case(session, case, payment, now)
             return case.id
     except IntegrityError:

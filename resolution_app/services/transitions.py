@@ -11,7 +11,7 @@ from resolution_app.domain.errors import Conflict
 from resolution_app.domain.lifecycle import CaseState, Transition
 from resolution_app.infra.gateway import get_gateway
 from resolution_app.models import BalanceCredit, Case, CaseEvent, Payment, PlatformReimbursement
-from resolution_app.services import notify
+from resolution_app.services.notifications import outbox
 
 CASE_CHANGED = "This case has changed since you opened it. The page now shows it as it is."
 
@@ -77,7 +77,7 @@ def perform(
     session.add(event)
     session.flush()
     _pay_out(session, case, transition, now)
-    notify.queue(session, case, transition.notify, action, detail, now)
+    outbox.queue(session, case, transition.notify, action, detail, now)
     return event
 
 
