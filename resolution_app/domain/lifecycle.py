@@ -205,12 +205,18 @@ for _status in (S.CUSTOMER_WON, S.MERCHANT_WON):
 
 
 def _notify(action: CaseAction, party: Party, before: CaseState, after: CaseState) -> frozenset[Party]:
-    """Who hears about this change (DESIGN §5). Reviewers work from their queue, not from email."""
+    """Who hears about this change (DESIGN §5). A reviewer is told only of what concerns them: an answer to the
+    platform's question (the claimer), and an appeal (the reviewer whose decision it was)."""
+    answers_platform = before.info_requested_by == Party.REVIEWER and after.status == S.UNDER_PLATFORM_REVIEW
     if action == A.EXPIRE and after.status == before.status:
         return BOTH  # "the decision stands"
+    if action == A.EXPIRE and answers_platform:
+        return BOTH | {Party.REVIEWER}  # the question went unanswered: the claimer picks the case up again
     if action == A.APPEAL:
-        return BOTH  # both sides hear that the case is open again, the appellant as a receipt
+        return BOTH | {Party.REVIEWER}  # both sides hear the case is open again, the appellant as a receipt
     if action == A.REPLY:
+        if answers_platform:
+            return frozenset({Party.REVIEWER})
         return frozenset({Party.CREATOR}) if after.status == S.MERCHANT_RESPONSE_NEEDED else frozenset()
     if action == A.REQUEST_BUYER_INFO:
         return frozenset({Party.BUYER})

@@ -62,6 +62,15 @@ class Policy:
     login_free_failures_per_address: int = 20
     login_max_wait: timedelta = timedelta(minutes=15)
     login_failures_forgotten_after: timedelta = timedelta(days=1)
+    # Notifications. Chat messages are emailed at most once per window, per case and person, as one digest.
+    chat_email_window: timedelta = timedelta(minutes=15)
+    deadline_reminder_lead: timedelta = timedelta(hours=24)  # the waiting party is reminded this long before
+    # An email the server refuses for now waits 30 s, 1 min, 2 min … up to the cap between tries; past the give-up
+    # age it is recorded as failed. A server down for an hour loses nothing, and its mail goes out minutes after.
+    email_first_retry: timedelta = timedelta(seconds=30)
+    email_max_retry: timedelta = timedelta(minutes=10)
+    email_give_up_after: timedelta = timedelta(days=3)
+    email_quote_max_chars: int = 1500  # the other side's words in an email; the case page has them whole
 
 
 DEFAULT_POLICY = Policy()

@@ -34,3 +34,20 @@ def linked_parts(text: str) -> list[tuple[str, str]]:
     if start < len(text) or not parts:
         parts.append((text[start:], ""))
     return parts
+
+
+def one_line(text: str, max_chars: int = 120) -> str:
+    """Text safe for one line of a mail header (a subject, a display name): every control character, line breaks
+    included, becomes a space, so nothing anyone types can start a header of its own (`\\r\\nBcc: …`)."""
+    flat = " ".join(CONTROL_CHARACTERS.sub(" ", text).split())
+    return shortened(flat, max_chars)
+
+
+def shortened(text: str, max_chars: int) -> str:
+    """`text`, cut at a word near `max_chars` with an ellipsis when it is longer."""
+    if len(text) <= max_chars:
+        return text
+    cut = text[: max_chars - 1]
+    if " " in cut[max_chars // 2 :]:
+        cut = cut[: cut.rindex(" ")]
+    return cut.rstrip() + "…"

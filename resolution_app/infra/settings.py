@@ -5,6 +5,7 @@ import secrets
 from contextlib import suppress
 from functools import lru_cache
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -24,6 +25,15 @@ class Settings(BaseSettings):
     demo_data: bool = False
     allowed_origins: str = Field(default="http://localhost:3000,http://127.0.0.1:3000")
     public_api_url: str = Field(default="http://localhost:3000", description="Where browsers reach the backend.")
+    public_url: str = Field(
+        default="", description="Where people open the app: links in emails. Empty: PUBLIC_API_URL."
+    )
+    mail_from: str = Field(
+        default="", description="The From of notification emails; empty: no-reply at PUBLIC_URL's host."
+    )
+    smtp_timeout_seconds: float = Field(
+        default=20, gt=0, le=300, description="Per SMTP step: a hung server is a retry."
+    )
     job_worker_in_app: bool = Field(default=True, description="Run one job worker inside each app process.")
 
     @field_validator("database_url")
@@ -53,6 +63,19 @@ class Settings(BaseSettings):
     @property
     def sqlalchemy_url(self) -> str:
         return self.postgres_url.replace("postgresql://", "postgresql+psycopg://", 1)
+
+    @property
+    def app_url(self) -> str:
+        return (self.public_url or self.public_api_url).rstrip("/")
+
+    @property
+    def mail_domain(self) -> str:
+        """The host of the app's address: the right side of Message-IDs and of the default From."""
+        return urlsplit(self.app_url).hostname or "localhost"
+
+    @property
+    def mail_sender(self) -> str:
+        return self.mail_from or f"Resolution Center <no-reply@{self.mail_domain}>"
 
     @property
     def origins(self) -> list[str]:

@@ -21,7 +21,7 @@ from resolution_app.models.commerce import (
     Product,
     UserLog,
 )
-from resolution_app.models.notifications import Notification
+from resolution_app.models.notifications import Notification, OutboundEmail
 from resolution_app.models.preferences import TablePreference
 
 __all__ = [
@@ -37,6 +37,7 @@ __all__ = [
     "LoginThrottle",
     "Message",
     "Notification",
+    "OutboundEmail",
     "Payment",
     "PlatformReimbursement",
     "Product",

@@ -41,6 +41,7 @@ class Case(SQLModel, table=True):
     assigned_reviewer_id: int | None = Field(default=None, foreign_key="user.id")  # who claimed it for review
     claimed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)  # the claimer's last move: idle claims lapse
     decided_by_id: int | None = Field(default=None, foreign_key="user.id")  # the reviewer of the first decision
+    reminded_due_at: datetime | None = Field(default=None, sa_type=UTCDateTime)  # the deadline a reminder went for
 
 
 class CaseEvent(SQLModel, table=True):

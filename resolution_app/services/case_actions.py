@@ -10,6 +10,7 @@ from resolution_app.domain import lifecycle
 from resolution_app.domain.claims import check_message_pace, validate_message
 from resolution_app.domain.enums import DECISIONS, CaseAction, Party
 from resolution_app.domain.errors import ActionNotAllowed, Conflict, InvalidInput
+from resolution_app.domain.notifications import MESSAGE
 from resolution_app.domain.policy import DEFAULT_POLICY
 from resolution_app.domain.text import written
 from resolution_app.infra.clock import clock
@@ -127,7 +128,7 @@ def send_message(user: User, case_id: int, party: Party, body: str, uploads: Seq
         session.flush()
         files.attach(session, case, accepted, user=user, party=party, now=now, message_id=message.id)
         others = frozenset({Party.BUYER, Party.CREATOR} - {party})
-        outbox.queue(session, case, others, "message", text, now)
+        outbox.queue(session, case, others, MESSAGE, text, now, author=party)
 
 
 def _open_for_chat(session: Session, user: User, case_id: int, party: Party, now: datetime, lock: bool) -> Case:

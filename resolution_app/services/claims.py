@@ -13,6 +13,7 @@ from resolution_app.domain.enums import CaseStatus, Party
 from resolution_app.domain.errors import NotEligible, NotFound
 from resolution_app.domain.ids import is_row_id
 from resolution_app.domain.money import format_money
+from resolution_app.domain.notifications import OPENED
 from resolution_app.infra.clock import clock
 from resolution_app.infra.db import transaction
 from resolution_app.infra.evidence import IncomingFile
@@ -105,7 +106,7 @@ def open_claim(user: User, payment_id: int, reason: str, description: str, uploa
             session.add(event)
             session.flush()
             files.attach(session, case, accepted, user=user, party=Party.BUYER, now=now, event_id=event.id)
-            outbox.queue(session, case, frozenset({Party.CREATOR}), "opened", text, now)
+            outbox.queue(session, case, frozenset({Party.CREATOR}), OPENED, text, now, author=Party.BUYER)
             respond_to_new_case(session, case, payment, now)
             return case.id
     except IntegrityError:

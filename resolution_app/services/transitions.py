@@ -77,7 +77,8 @@ def perform(
     session.add(event)
     session.flush()
     _pay_out(session, case, transition, now)
-    outbox.queue(session, case, transition.notify, action, detail, now)
+    author = party if party != Party.SYSTEM else None
+    outbox.queue(session, case, transition.notify, action, detail, now, author=author)
     return event
 
 

@@ -28,7 +28,6 @@ A = CaseAction
 P = Party
 BUYER, CREATOR, REVIEWER, SYSTEM = P.BUYER, P.CREATOR, P.REVIEWER, P.SYSTEM
 BOTH = frozenset({BUYER, CREATOR})
-NOBODY: frozenset[Party] = frozenset()
 
 NOW = datetime(2025, 3, 3, 12, 0, tzinfo=UTC)  # a Monday
 DAY = timedelta(days=1)
@@ -551,7 +550,7 @@ def test_outcomes_of_each_way_to_close() -> None:
     assert apply(review, REVIEWER, A.DECIDE_MERCHANT_WINS, NOW).after.outcome == Outcome.MERCHANT_WINS
 
 
-# --- notifications (DESIGN §5; reviewers work from their queue, so they are never in these sets) ---------------
+# --- notifications (DESIGN §5; a reviewer hears only of answers to the platform and appeals of their decision) --
 
 NOTIFY_BEFORE_DEADLINE = {
     # buyer is emailed on the creator's response: accept, deny, info request
@@ -568,10 +567,10 @@ NOTIFY_BEFORE_DEADLINE = {
     ("under review", BUYER, A.WITHDRAW): {CREATOR},
     ("under review on appeal", BUYER, A.WITHDRAW): {CREATOR},
     ("creator asked by reviewer", BUYER, A.WITHDRAW): {CREATOR},
-    # creator is emailed when the buyer replies to their info request; answers to a reviewer go to the queue
+    # creator is emailed when the buyer replies to their info request; answers to a reviewer go to the claimer
     ("buyer asked by creator", BUYER, A.REPLY): {CREATOR},
-    ("buyer asked by reviewer", BUYER, A.REPLY): NOBODY,
-    ("creator asked by reviewer", CREATOR, A.REPLY): NOBODY,
+    ("buyer asked by reviewer", BUYER, A.REPLY): {REVIEWER},
+    ("creator asked by reviewer", CREATOR, A.REPLY): {REVIEWER},
     # escalation: both
     ("denied", BUYER, A.ESCALATE): BOTH,
     # a reviewer's request goes to the side asked
@@ -587,17 +586,18 @@ NOTIFY_BEFORE_DEADLINE = {
     ("under review on appeal", REVIEWER, A.DECIDE_CREDIT): BOTH,
     ("under review on appeal", REVIEWER, A.DECIDE_MERCHANT_WINS): BOTH,
     # appeals: the other side always hears; a buyer's appeal also reaches the creator as "appealed"
-    ("buyer won refund decision", CREATOR, A.APPEAL): BOTH,
-    ("buyer won credit decision", CREATOR, A.APPEAL): BOTH,
-    ("creator won decision", BUYER, A.APPEAL): BOTH,
+    # (and the reviewer whose decision it was)
+    ("buyer won refund decision", CREATOR, A.APPEAL): BOTH | {REVIEWER},
+    ("buyer won credit decision", CREATOR, A.APPEAL): BOTH | {REVIEWER},
+    ("creator won decision", BUYER, A.APPEAL): BOTH | {REVIEWER},
 }
 
 NOTIFY_AT_DEADLINE = {
     "waiting on creator": BOTH,  # escalated automatically
     "buyer asked by creator": BOTH,  # resolved for the creator
-    "buyer asked by reviewer": BOTH,
+    "buyer asked by reviewer": BOTH | {REVIEWER},  # back to the queue: the claimer hears the question went unanswered
     "denied": BOTH,
-    "creator asked by reviewer": BOTH,
+    "creator asked by reviewer": BOTH | {REVIEWER},
     "buyer won refund decision": BOTH,  # the decision stands: final
     "buyer won credit decision": BOTH,
     "creator won decision": BOTH,
