@@ -8,10 +8,12 @@ from resolution_app.jobs.worker import worker_in_app
 from resolution_app.pages import auth, buyer, creator
 from resolution_app.pages.creator_payments import payments_page
 from resolution_app.pages.creator_settings import auto_respond_page, legal_page
+from resolution_app.pages.notifications import notification_settings_page, notifications_page
 from resolution_app.pages.review import queue_page, review_case_page
 from resolution_app.state.buyer import BalanceState, BuyerCasesState, BuyerCaseState, ClaimState, PurchasesState
 from resolution_app.state.creator import CreatorCaseState, CreatorPaymentsState, CreatorTableState
 from resolution_app.state.creator_settings import AutoRespondState, LegalState
+from resolution_app.state.notifications import NotificationSettingsState, NotificationsState
 from resolution_app.state.review import ReviewCaseState, ReviewQueueState
 from resolution_app.state.session import SessionState
 
@@ -46,6 +48,18 @@ app.add_page(
 
 app.add_page(payments_page, route="/creator/payments", on_load=CreatorPaymentsState.load_payments, title="Payments")
 
+app.add_page(
+    notifications_page,
+    route="/notifications",
+    on_load=NotificationsState.load_notifications,
+    title="Notifications",
+)
+app.add_page(
+    notification_settings_page,
+    route="/settings/notifications",
+    on_load=NotificationSettingsState.load_settings,
+    title="Notification settings",
+)
 app.add_page(queue_page, route="/review", on_load=ReviewQueueState.load_queue, title="Review queue")
 app.add_page(review_case_page, route="/review/[case_id]", on_load=ReviewCaseState.load_case, title="Case under review")
 

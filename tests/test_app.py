@@ -16,6 +16,8 @@ ROUTES = [
     "review/[case_id]",
     "creator/settings/auto-respond",
     "creator/settings/legal",
+    "notifications",
+    "settings/notifications",
 ]
 
 

@@ -1,4 +1,5 @@
-"""HTTP routes beside the Reflex app: signed file downloads, the creator's CSV export and health.
+"""HTTP routes beside the Reflex app: signed file downloads, the creator's CSV export, the emails' one-click
+unsubscribe, and health.
 
 They share Reflex's event loop: database and storage work runs in threads (`asyncio.to_thread`, or Starlette's
 thread pool for a plain `def` route and for a streamed body's synchronous chunks).
@@ -7,15 +8,18 @@ thread pool for a plain `def` route and for a streamed body's synchronous chunks
 import asyncio
 import logging
 from collections.abc import Callable, Iterator
+from html import escape
 from urllib.parse import quote
 
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import JSONResponse, PlainTextResponse, Response, StreamingResponse
+from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response, StreamingResponse
 from starlette.routing import Route
 
 from resolution_app.domain.errors import DomainError, NotFound
+from resolution_app.infra.settings import get_settings
 from resolution_app.services import accounts, creator_cases, exports, files, health
+from resolution_app.services.notifications import preferences
 
 log = logging.getLogger(__name__)
 UNFILTERED_KEYS = ("sort", "descending", "time_zone")  # what `all=1` keeps: the whole set, in the table's order
@@ -75,6 +79,41 @@ def _cut_off_on_failure(chunks: Iterator[str], user_id: int) -> Iterator[str]:
         raise
 
 
+def unsubscribe(request: Request) -> Response:
+    """The one-click link in every email (RFC 8058). A mail client POSTs to it and emails stop; a person who opens
+    it in a browser (GET) is asked to confirm first, so a link scanner fetching it changes nothing."""
+    token = request.path_params["token"]
+    if request.method == "GET":
+        return _mail_page("Turn off Resolution Center emails?", _UNSUBSCRIBE_FORM, status_code=200)
+    try:
+        address = preferences.unsubscribe(token)
+    except NotFound as error:
+        return _mail_page("Link not valid", f"<p>{escape(error.message)}</p>", status_code=404)
+    body = (
+        f"<p>Resolution Center emails to {escape(address)} are off. In-app notifications keep coming.</p>"
+        '<p><a href="{settings}">Notification settings</a></p>'
+    ).replace("{settings}", escape(get_settings().app_url + "/settings/notifications"))
+    return _mail_page("Emails turned off", body, status_code=200)
+
+
+_UNSUBSCRIBE_FORM = (
+    "<p>You'll get no more emails about your cases. The bell in the app still shows everything.</p>"
+    '<form method="post"><input type="hidden" name="List-Unsubscribe" value="One-Click">'
+    '<button type="submit">Turn off emails</button></form>'
+)
+
+
+def _mail_page(title: str, body: str, status_code: int) -> HTMLResponse:
+    page = (
+        f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{escape(title)}</title>'
+        '<meta name="viewport" content="width=device-width, initial-scale=1"></head>'
+        '<body style="font-family:system-ui,sans-serif;max-width:36em;margin:3em auto;padding:0 1em">'
+        f"<h1>{escape(title)}</h1>{body}</body></html>"
+    )
+    headers = {"Cache-Control": "no-store", "Content-Security-Policy": "default-src 'none'; form-action 'self'"}
+    return HTMLResponse(page, status_code=status_code, headers=headers)
+
+
 async def health_check(_: Request) -> Response:
     outcomes = await asyncio.gather(*(_answers(name, check) for name, check in health.CHECKS.items()))
     problems = [problem for problem in outcomes if problem]
@@ -97,5 +136,6 @@ api = Starlette(
         Route("/api/files/{token}", download_file),
         Route("/api/creator/cases.csv", export_cases),
         Route("/api/health", health_check),
+        Route(preferences.UNSUBSCRIBE_PATH + "{token}", unsubscribe, methods=["GET", "POST"]),
     ]
 )

@@ -17,6 +17,27 @@ def _menu_link(text: str, href: str) -> rx.Component:
     return rx.menu.item(rx.link(text, href=href, underline="none", color_scheme="gray", high_contrast=True))
 
 
+def notification_bell() -> rx.Component:
+    """The bell: unread notifications, kept current by a half-minute timer; it leads to `/notifications`."""
+    count = SessionState.unread_notifications
+    return rx.link(
+        rx.icon("bell", size=18, aria_hidden="true"),
+        rx.cond(
+            count > 0, rx.badge(count, color_scheme="red", variant="solid", radius="full", class_name="bell-count")
+        ),
+        rx.moment(interval=30_000, on_change=SessionState.refresh_bell, display="none"),
+        href="/notifications",
+        aria_label=rx.cond(count == 1, "Notifications: 1 unread", f"Notifications: {count} unread"),
+        color_scheme="gray",
+        high_contrast=True,
+        underline="none",
+        display="inline-flex",
+        align_items="center",
+        gap="0.25em",
+        class_name="notification-bell",
+    )
+
+
 def _phone_menu(extra_links: list[tuple[str, str]]) -> rx.Component:
     """On a phone the header's links, the portal's own and the user's go into one menu."""
     return rx.menu.root(
@@ -29,6 +50,7 @@ def _phone_menu(extra_links: list[tuple[str, str]]) -> rx.Component:
             rx.cond(SessionState.is_reviewer, rx.fragment(*[_menu_link(text, href) for text, href in REVIEWER_LINKS])),
             *[_menu_link(text, href) for text, href in extra_links],
             rx.menu.separator(),
+            _menu_link("Notification settings", "/settings/notifications"),
             rx.menu.item("Log out", on_click=SessionState.log_out),
         ),
     )
@@ -61,6 +83,7 @@ def header(
         rx.cond(
             SessionState.signed_in,
             rx.fragment(
+                notification_bell(),
                 always or rx.fragment(),
                 rx.hstack(
                     *extra,
@@ -70,7 +93,10 @@ def header(
                                 rx.icon("circle-user", size=16), SessionState.user_name, variant="ghost", type="button"
                             )
                         ),
-                        rx.menu.content(rx.menu.item("Log out", on_click=SessionState.log_out)),
+                        rx.menu.content(
+                            _menu_link("Notification settings", "/settings/notifications"),
+                            rx.menu.item("Log out", on_click=SessionState.log_out),
+                        ),
                     ),
                     spacing="4",
                     align="center",

@@ -12,6 +12,7 @@ from resolution_app.domain.errors import DomainError, NotFound
 from resolution_app.infra.evidence import IncomingFile
 from resolution_app.services import case_actions, case_views
 from resolution_app.services.case_views import CaseDetail
+from resolution_app.services.notifications import inbox
 from resolution_app.state.ids import parse_id
 
 MESSAGE_UPLOAD_ID = "message_files"
@@ -67,6 +68,8 @@ class CasePageState(rx.State, mixin=True):
             return self._login_redirect()
         self.error, self.pending_action, self.busy, self.unfolded = "", "", False, []
         await self._refresh(user)
+        if self.detail is not None:  # what the bell said about this case is read now
+            self._show_unread(await asyncio.to_thread(inbox.read_case, user, self.detail.summary.case_id))
         submitted = self.just_opened_case == self._case_id()
         if self.just_opened_case:
             self.just_opened_case = 0

@@ -15,6 +15,7 @@ from resolution_app.infra.settings import get_settings
 from resolution_app.models import User
 from resolution_app.services import accounts
 from resolution_app.services.accounts import SESSION_COOKIE
+from resolution_app.services.notifications import inbox
 
 T = TypeVar("T")
 DEMO_ACCOUNTS = [
@@ -45,6 +46,7 @@ class SessionState(rx.State):
     is_reviewer: bool = False
     auth_error: str = ""
     just_opened_case: int = 0  # the case the claim form just opened: its page then says what happens next
+    unread_notifications: int = 0  # the bell's count
 
     async def _user(self) -> User | None:
         """The signed-in user, read afresh from the server-side session on every call."""
@@ -63,6 +65,18 @@ class SessionState(rx.State):
         if (self.signed_in, self.user_name, self.is_creator, self.is_reviewer) != now:
             self.signed_in, self.user_name, self.is_creator, self.is_reviewer = now
         return viewer.user if viewer else None
+
+    def _show_unread(self, count: int) -> None:
+        if count != self.unread_notifications:
+            self.unread_notifications = count
+
+    @rx.event
+    async def refresh_bell(self, _tick: str = ""):
+        """The bell's count: when a page shows it, and every half minute after (the header's timer)."""
+        if not self.signed_in:
+            return
+        user, count = await self._as_user(inbox.unread_count)
+        self._show_unread(count if user else 0)
 
     def _login_redirect(self) -> rx.event.EventSpec:
         return rx.redirect(f"/login?next={self.router.url.path}")

@@ -88,9 +88,13 @@ def test_a_worker_killed_in_the_middle_of_a_job_has_it_retried_without_a_double_
     killed = worker_process(script)
     wait_for(lambda: killed.poll() is not None, "the worker died in its first expiry", [])
     with transaction() as session:
-        stalled = session.execute(
-            text("SELECT id FROM procrastinate_jobs WHERE status = 'doing' AND task_name = 'expire_case'")
-        ).scalars().all()
+        stalled = (
+            session.execute(
+                text("SELECT id FROM procrastinate_jobs WHERE status = 'doing' AND task_name = 'expire_case'")
+            )
+            .scalars()
+            .all()
+        )
         assert stalled  # the one it died in, and any it had started beside it (an email delivery it had started
         # is aborted instead: the expiry queued another, tests/jobs/test_notification_jobs.py)
         # Time passes: the dead worker's heartbeat grows old, as it would in the 30 s a live worker waits.
