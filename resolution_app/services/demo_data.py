@@ -41,6 +41,7 @@ PEOPLE = [
     ("Henry Walsh", "henry@example.com", False),
     ("Ivy Laurent", "ivy@example.com", False),
     ("Kim Novak", "kim@example.com", False),
+    ("Lena Fischer", "lena@example.com", False),
 ]
 REVIEWER, REVIEWER2 = "reviewer@example.com", "reviewer2@example.com"
 PRODUCTS = [("Redstone Masterclass", 1900), ("Pickaxe Pro Membership", 4900), ("Server Builder Bundle", 19900)]
@@ -64,6 +65,7 @@ PAYMENTS = [
     ("henry@example.com", 0, M.PAYPAL, 1900, 3, False),  # claimable: a second purchase, no case yet
     ("ivy@example.com", 2, M.CARD, 19900, 9, False),
     ("kim@example.com", 0, M.CARD, 1900, 14, False),
+    ("lena@example.com", 2, M.CARD, 9900, 6, False),  # claimable, no case yet
 ]
 
 # The other buyers' cases, so every portal has something to show, and the reviewers' queue a case of every kind:

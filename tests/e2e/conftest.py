@@ -62,8 +62,14 @@ def _wait_until_up(url: str, app: subprocess.Popen, log: Path) -> None:
 
 
 @pytest.fixture(scope="session")
-def app_url(tmp_path_factory: pytest.TempPathFactory, e2e_database_url: str) -> Iterator[str]:
-    data_dir = tmp_path_factory.mktemp("e2e-data")
+def app_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The app's DATA_DIR: its emails land in `mail/` as .eml files."""
+    return tmp_path_factory.mktemp("e2e-data")
+
+
+@pytest.fixture(scope="session")
+def app_url(app_data_dir: Path, e2e_database_url: str) -> Iterator[str]:
+    data_dir = app_data_dir
     port = _free_port()
     url = f"http://localhost:{port}"
     with running_seaweed(data_dir / "seaweed", pick_free_s3_port()) as storage_url:

@@ -18,7 +18,7 @@ PAGES = {
     "": ["/login", "/signup"],
     # Frank's payment is claimable until test_creator.py claims it; this module sorts (and runs) first.
     "frank@example.com": ["/purchases", "/purchases/{claimable}/claim"],
-    "bob@example.com": ["/cases", "/cases/1"],
+    "bob@example.com": ["/cases", "/cases/1", "/notifications"],
     "reviewer@example.com": ["/review", "/review/3"],
     "creator@example.com": [
         "/creator/resolutions",
@@ -27,6 +27,8 @@ PAGES = {
         "/creator/resolutions/3",
         "/creator/settings/auto-respond",
         "/creator/settings/legal",
+        "/notifications",
+        "/settings/notifications",
     ],
 }
 EMPTY_STATES = ["No purchases yet", "You have no cases", "0 cases", "No cases match"]
