@@ -23,7 +23,10 @@ def notification_bell() -> rx.Component:
     return rx.link(
         rx.icon("bell", size=18, aria_hidden="true"),
         rx.cond(
-            count > 0, rx.badge(count, color_scheme="red", variant="solid", radius="full", class_name="bell-count")
+            count > 0,
+            rx.badge(
+                count, color_scheme="red", variant="solid", high_contrast=True, radius="full", class_name="bell-count"
+            ),
         ),
         rx.moment(interval=30_000, on_change=SessionState.refresh_bell, display="none"),
         href="/notifications",

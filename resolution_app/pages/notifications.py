@@ -31,15 +31,20 @@ def _notification(row: NotificationRow) -> rx.Component:
                 ),
                 rx.cond(row.snippet != "", rx.text(row.snippet, size="2", color_scheme="gray")),
                 rx.hstack(
+                    rx.text(row.case_label, size="1", weight="medium"),
                     rx.text(local_time(row.created_at), size="1", color_scheme="gray"),
-                    rx.cond(row.status_label != "", rx.badge(row.status_label, variant="soft", high_contrast=True)),
+                    rx.cond(
+                        row.status_label != "",
+                        rx.badge(row.status_label, variant="soft", high_contrast=True, white_space="normal"),
+                    ),
                     spacing="2",
                     align="center",
                     wrap="wrap",
                 ),
                 spacing="1",
                 align="start",
-                width="100%",
+                flex="1",
+                min_width="0",  # long words wrap inside the card instead of pushing "Mark read" out of it
             ),
             rx.cond(
                 row.unread,
@@ -49,6 +54,7 @@ def _notification(row: NotificationRow) -> rx.Component:
                     variant="ghost",
                     on_click=NotificationsState.mark_read(row.id),
                     aria_label="Mark read: " + row.title,
+                    flex_shrink="0",
                 ),
             ),
             align="start",
@@ -87,6 +93,7 @@ def notifications_page() -> rx.Component:
                         align="center",
                         spacing="4",
                         width="100%",
+                        wrap="wrap",
                     ),
                     rx.vstack(rx.foreach(s.rows, _notification), spacing="2", width="100%"),
                     rx.cond(s.pages > 1, pager(s)),

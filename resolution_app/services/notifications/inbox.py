@@ -13,7 +13,7 @@ from resolution_app.domain.notifications import case_path
 from resolution_app.domain.text import shortened
 from resolution_app.infra.clock import clock
 from resolution_app.infra.db import read
-from resolution_app.models import Notification, User
+from resolution_app.models import Case, Notification, Payment, Product, User
 
 PAGE_SIZE = 20
 SNIPPET_CHARS = 240
@@ -24,6 +24,7 @@ NOT_YOURS = "That notification doesn't exist."
 class NotificationRow:
     id: int
     title: str
+    case_label: str  # "Case #12 · Redstone Masterclass"
     snippet: str
     status_label: str
     created_at: str  # ISO, shown in the viewer's time zone
@@ -51,13 +52,16 @@ def inbox_page(user: User, page: int) -> InboxPage:
         pages = max(1, -(-total // PAGE_SIZE))
         page = min(max(1, page), pages)
         found = session.exec(
-            select(Notification)
+            select(Notification, Product.name)
+            .outerjoin(Case, Case.id == Notification.case_id)
+            .outerjoin(Payment, Payment.id == Case.payment_id)
+            .outerjoin(Product, Product.id == Payment.product_id)
             .where(Notification.user_id == user.id)
             .order_by(Notification.created_at.desc(), Notification.id.desc())
             .offset((page - 1) * PAGE_SIZE)
             .limit(PAGE_SIZE)
         ).all()
-        return InboxPage([_row(n) for n in found], page, pages, _unread(session, user.id))
+        return InboxPage([_row(n, product) for n, product in found], page, pages, _unread(session, user.id))
 
 
 def mark_read(user: User, notification_id: int) -> str:
@@ -83,7 +87,8 @@ def mark_all_read(user: User) -> int:
 def read_case(user: User, case_id: int) -> int:
     """Opening a case reads what the bell said about it; returns the unread count left."""
     with read() as session:
-        _mark(session, user.id, clock.now(), Notification.case_id == case_id)
+        if is_row_id(case_id):  # an id no row can have reads nothing (and never reaches the INTEGER column)
+            _mark(session, user.id, clock.now(), Notification.case_id == case_id)
         return _unread(session, user.id)
 
 
@@ -106,10 +111,12 @@ def _href(notification: Notification) -> str:
     return case_path(notification.party, notification.case_id) if notification.case_id else "/notifications"
 
 
-def _row(notification: Notification) -> NotificationRow:
+def _row(notification: Notification, product: str | None) -> NotificationRow:
+    case = f"Case #{notification.case_id}" if notification.case_id else ""
     return NotificationRow(
         id=notification.id,
         title=notification.title,
+        case_label=" · ".join(part for part in (case, product) if part),
         snippet=shortened(" ".join(notification.body.split()), SNIPPET_CHARS),
         status_label=notification.status_label,
         created_at=notification.created_at.isoformat(),
