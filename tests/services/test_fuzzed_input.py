@@ -25,6 +25,7 @@ from resolution_app.services import (
     files,
     legal,
 )
+from resolution_app.services.notifications import inbox, preferences
 
 FUZZ = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 # Any text at all: control characters, lone surrogates (a browser's JSON can carry "\ud800"), very long.
@@ -73,6 +74,16 @@ def test_tokens_of_sessions_and_links(world, token):
     works_or_refuses(lambda: accounts.viewer_for_token(token))
     works_or_refuses(lambda: accounts.log_out(token))
     works_or_refuses(lambda: files.open_download(token))
+    works_or_refuses(lambda: preferences.unsubscribe(token))
+
+
+@FUZZ
+@given(notification_id=numbers, case_id=numbers, page=numbers)
+def test_notifications(world, notification_id, case_id, page):
+    buyer = world.buyer
+    works_or_refuses(lambda: inbox.mark_read(buyer, notification_id))
+    works_or_refuses(lambda: inbox.read_case(buyer, case_id))
+    works_or_refuses(lambda: inbox.inbox_page(buyer, page))
 
 
 @FUZZ
