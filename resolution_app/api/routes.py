@@ -83,9 +83,10 @@ def unsubscribe(request: Request) -> Response:
     """The one-click link in every email (RFC 8058). A mail client POSTs to it and emails stop; a person who opens
     it in a browser (GET) is asked to confirm first, so a link scanner fetching it changes nothing."""
     token = request.path_params["token"]
-    if request.method == "GET":
-        return _mail_page("Turn off Resolution Center emails?", _UNSUBSCRIBE_FORM, status_code=200)
     try:
+        if request.method == "GET":  # a dead link says so at once, not after the click
+            preferences.unsubscribe_subject(token)
+            return _mail_page("Turn off Resolution Center emails?", _UNSUBSCRIBE_FORM, status_code=200)
         address = preferences.unsubscribe(token)
     except NotFound as error:
         return _mail_page("Link not valid", f"<p>{escape(error.message)}</p>", status_code=404)

@@ -62,8 +62,8 @@ def email_retry_at(
     """When an email the server turned down for now is tried again after `attempts` tries; None: give up."""
     if now - created_at >= policy.email_give_up_after:
         return None
-    wait = policy.email_first_retry * 2 ** max(attempts - 1, 0)
-    return now + min(wait, policy.email_max_retry)
+    doublings = min(max(attempts - 1, 0), 30)  # far past any cap; 2 ** attempts alone would overflow a timedelta
+    return now + min(policy.email_first_retry * 2**doublings, policy.email_max_retry)
 
 
 def reminder_due(
@@ -88,8 +88,8 @@ def reminder_due(
 _IF_NOT = {
     (CaseStatus.MERCHANT_RESPONSE_NEEDED, None): "the case goes to the platform to decide",
     (CaseStatus.MERCHANT_INFO_NEEDED, None): "the platform decides without your answer",
-    (CaseStatus.CUSTOMER_INFO_NEEDED, Party.CREATOR): "the case closes in the creator's favour",
     (CaseStatus.CUSTOMER_INFO_NEEDED, Party.REVIEWER): "the platform decides without your answer",
+    (CaseStatus.CUSTOMER_INFO_NEEDED, None): "the case closes in the creator's favour",  # as lifecycle._expire
     (CaseStatus.CUSTOMER_RESPONSE_NEEDED, None): "the creator's denial stands and the case closes",
 }
 

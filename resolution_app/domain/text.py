@@ -36,10 +36,14 @@ def linked_parts(text: str) -> list[tuple[str, str]]:
     return parts
 
 
+# What no header line may hold: C0 and C1 controls (line breaks among them), DEL, and lone surrogates.
+_NOT_IN_A_LINE = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
 def one_line(text: str, max_chars: int = 120) -> str:
     """Text safe for one line of a mail header (a subject, a display name): every control character, line breaks
     included, becomes a space, so nothing anyone types can start a header of its own (`\\r\\nBcc: …`)."""
-    flat = " ".join(CONTROL_CHARACTERS.sub(" ", text).split())
+    flat = " ".join(_NOT_IN_A_LINE.sub(" ", text).split())
     return shortened(flat, max_chars)
 
 

@@ -39,9 +39,9 @@ def unsubscribe_url(user_id: int, issued_at: datetime) -> str:
     return get_settings().public_api_url.rstrip("/") + UNSUBSCRIBE_PATH + token
 
 
-def unsubscribe(token: str) -> str:
-    """Turn emails off for the person the link was made for; their email address, to say whose. NotFound when the
-    link is not one of ours, was altered, or is too old."""
+def unsubscribe_subject(token: str) -> int:
+    """The id of the person an unsubscribe link was made for, changing nothing. NotFound when the link is not one
+    of ours (a download link's token included), was altered, or is too old."""
     try:
         payload = signing.verify(token, get_settings().signing_secret, clock.now())
     except signing.BadSignature:
@@ -49,7 +49,13 @@ def unsubscribe(token: str) -> str:
     kind, _, subject = payload.partition(":")
     if kind != "unsubscribe" or not subject.isdigit():
         raise NotFound(LINK_NOT_VALID)
-    address = _switch(int(subject), False)
+    return int(subject)
+
+
+def unsubscribe(token: str) -> str:
+    """Turn emails off for the person the link was made for; their email address, to say whose. NotFound when the
+    link is not one of ours, was altered, or is too old."""
+    address = _switch(unsubscribe_subject(token), False)
     if address is None:
         raise NotFound(LINK_NOT_VALID)
     return address
