@@ -7,7 +7,7 @@ export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 export REFLEX_USE_NPM := 1
 export UV_LINK_MODE := copy
 
-.PHONY: run worker test lint bench bench-event-loop clean
+.PHONY: run worker test lint bench bench-event-loop bench-mail clean
 
 $(UV):
 	python3 -m venv .tools
@@ -43,6 +43,9 @@ bench: $(VENV)/.installed-test
 
 bench-event-loop: $(VENV)/.installed-test  # against `make run`'s server: start it first
 	python bench/event_loop.py
+
+bench-mail: $(VENV)/.installed-test
+	python bench/mail_outbox.py
 
 clean:
 	rm -rf .venv .tools .web data

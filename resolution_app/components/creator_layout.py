@@ -22,7 +22,11 @@ def open_resolutions_badge() -> rx.Component:
     )
 
 
-SETTINGS_LINKS = [("Auto-respond", "/creator/settings/auto-respond"), ("Legal documents", "/creator/settings/legal")]
+SETTINGS_LINKS = [
+    ("Auto-respond", "/creator/settings/auto-respond"),
+    ("Legal documents", "/creator/settings/legal"),
+    ("Notifications", "/settings/notifications"),
+]
 
 
 def creator_nav() -> rx.Component:

@@ -124,15 +124,16 @@ class _SmtpConnection:
 
     def _open(self) -> smtplib.SMTP:
         mailer = self.mailer
-        context = ssl.create_default_context()
+        # A context only for TLS: made afresh (it reads the system's CAs, or SSL_CERT_FILE), it costs ~25 ms of CPU.
         if mailer.implicit_tls:
+            context = ssl.create_default_context()
             smtp: smtplib.SMTP = smtplib.SMTP_SSL(mailer.host, mailer.port, timeout=mailer.timeout, context=context)
         else:
             smtp = smtplib.SMTP(mailer.host, mailer.port, timeout=mailer.timeout)
         try:
             smtp.ehlo()
             if not mailer.implicit_tls and smtp.has_extn("starttls"):
-                smtp.starttls(context=context)
+                smtp.starttls(context=ssl.create_default_context())
                 smtp.ehlo()
             if mailer.user:
                 smtp.login(mailer.user, mailer.password)

@@ -45,6 +45,7 @@ class Claimed:
     email_id: int
     attempts: int
     created_at: datetime
+    lease_until: datetime  # the claim's own lease: its outcome is recorded only while the lease is still this one
     facts: EmailFacts
 
 
@@ -87,7 +88,7 @@ def _send_all(connection: MailConnection, claimed: list[Claimed], report: Report
                     _record_retry(waiting, f"Not tried: {failure.reason}", report)
                 return False
         else:
-            _record(email.email_id, status="sent", sent_at=clock.now(), last_error="")
+            _record(email, status="sent", sent_at=clock.now(), last_error="")
             report.sent += 1
     return True
 
@@ -95,10 +96,11 @@ def _send_all(connection: MailConnection, claimed: list[Claimed], report: Report
 def _claim(now: datetime, limit: int, report: Report) -> list[Claimed] | None:
     """The next batch, claimed; None when nothing is due. Emails of people who turned emails off are skipped."""
     with transaction() as session:
-        ids = list(session.execute(_CLAIM, {"now": now, "limit": limit, "lease_until": now + LEASE}).scalars())
+        lease_until = now + LEASE
+        ids = list(session.execute(_CLAIM, {"now": now, "limit": limit, "lease_until": lease_until}).scalars())
         if not ids:
             return None
-        claimed = _facts(session, ids)
+        claimed = _facts(session, ids, lease_until)
         skipped = set(ids) - {email.email_id for email in claimed}
         if skipped:
             session.execute(
@@ -110,7 +112,7 @@ def _claim(now: datetime, limit: int, report: Report) -> list[Claimed] | None:
         return claimed
 
 
-def _facts(session: Session, ids: list[int]) -> list[Claimed]:
+def _facts(session: Session, ids: list[int], lease_until: datetime) -> list[Claimed]:
     emails = session.exec(
         select(OutboundEmail, User).join(User, User.id == OutboundEmail.user_id).where(OutboundEmail.id.in_(ids))
     ).all()
@@ -147,7 +149,7 @@ def _facts(session: Session, ids: list[int]) -> list[Claimed]:
             items=[Item(n.kind, n.title, n.status_label, n.body, n.author) for n in notifications],
             unsubscribe_url=unsubscribe_url(user.id, email.created_at),
         )
-        claimed.append(Claimed(email.id, email.attempts + 1, email.created_at, facts))
+        claimed.append(Claimed(email.id, email.attempts, email.created_at, lease_until, facts))  # tries: from _CLAIM
     return claimed
 
 
@@ -157,21 +159,25 @@ def _record_retry(email: Claimed, reason: str, report: Report) -> None:
     if retry_at is None:
         _record_failure(email, f"Gave up after {email.attempts} tries; the last: {reason}", report)
         return
-    _record(email.email_id, status="pending", next_attempt_at=retry_at, last_error=reason)
+    _record(email, status="pending", next_attempt_at=retry_at, last_error=reason)
     report.retried += 1
 
 
 def _record_failure(email: Claimed, reason: str, report: Report) -> None:
-    _record(email.email_id, status="failed", last_error=reason[:500])
+    _record(email, status="failed", last_error=reason[:500])
     report.failed += 1
 
 
-def _record(email_id: int, **values: object) -> None:
-    """One statement, committed at once: the outcome is kept the moment it is known. Only while the claim is ours
-    (a lease that ran out may have passed the email to another worker)."""
+def _record(email: Claimed, **values: object) -> None:
+    """One statement, committed at once: the outcome is kept the moment it is known. Only while the claim is still
+    ours: a worker stalled past its lease may find the email taken over by another, whose outcome counts."""
     with read() as session:
         session.execute(
             update(OutboundEmail)
-            .where(OutboundEmail.id == email_id, OutboundEmail.status == "sending")
+            .where(
+                OutboundEmail.id == email.email_id,
+                OutboundEmail.status == "sending",
+                OutboundEmail.lease_until == email.lease_until,
+            )
             .values(lease_until=None, **values)
         )

@@ -23,6 +23,9 @@ from resolution_app.infra.mail import Envelope
 from resolution_app.infra.settings import get_settings
 
 SETTINGS_PATH = "/settings/notifications"
+# Headers are folded only past RFC 5322's 998: folded at 78, the long one-click URL would come out as RFC 2047
+# encoded words, which no mail client reads in List-Unsubscribe (RFC 2369 wants the bare <URL>). Bodies keep 78.
+WIRE_POLICY = SMTP.clone(max_line_length=998)
 
 
 @dataclass(frozen=True)
@@ -68,7 +71,15 @@ def subject(facts: EmailFacts) -> str:
     messages = sum(item.kind == MESSAGE for item in facts.items)
     only_chat = messages == len(facts.items) and messages > 1
     what = f"{messages} new messages" if only_chat else facts.items[-1].title
-    return one_line(f"{what} · case #{facts.case_id} · {facts.product}", 150)
+    return header_text(f"{what} · case #{facts.case_id} · {facts.product}", 150)
+
+
+def header_text(text: str, max_chars: int) -> str:
+    """`text` as one line of a header. The email package decodes RFC 2047 encoded words in the strings it is given,
+    and then writes what they decode to as it is: "=?utf-8?q?=0D=0ABcc=3A_x=40evil?=" in a product name would put a
+    Bcc header on the wire (CVE-2024-6923; patched Pythons refuse to write such a message instead). So anything that
+    looks like the start of an encoded word is broken up: it reads the same and is never decoded."""
+    return one_line(text, max_chars).replace("=?", "= ?")
 
 
 def render(facts: EmailFacts) -> Envelope:
@@ -76,7 +87,7 @@ def render(facts: EmailFacts) -> Envelope:
     settings = get_settings()
     context = {
         "subject": subject(facts),
-        "name": one_line(facts.name, 80),
+        "name": header_text(facts.name, 80),
         "items": [_shown(item) for item in facts.items],
         "case": {
             "id": facts.case_id,
@@ -103,7 +114,7 @@ def render(facts: EmailFacts) -> Envelope:
         sender=parseaddr(settings.mail_sender)[1],
         recipient=facts.address,
         message_id=facts.message_id,
-        data=message.as_bytes(),
+        data=message.as_bytes(policy=WIRE_POLICY),
     )
 
 

@@ -7,6 +7,7 @@ that accepts connections and never says a word, and a port where nothing listens
         server.received                          # every message taken, in order
 """
 
+import asyncio
 import email
 import email.policy
 import socket
@@ -57,7 +58,8 @@ class Received:
 class RecordingHandler:
     """The aiosmtpd handler: records every message, and answers the next RCPT or DATA commands as told."""
 
-    def __init__(self) -> None:
+    def __init__(self, delay: float = 0.0) -> None:
+        self.delay = delay  # seconds each message takes to be accepted, as a real server's checks would
         self.received: list[Received] = []
         self._replies: dict[str, deque[str]] = {"RCPT": deque(), "DATA": deque()}
         self._lock = threading.Lock()
@@ -82,13 +84,15 @@ class RecordingHandler:
         reply = self._told("DATA")
         if reply:
             return reply
+        if self.delay:
+            await asyncio.sleep(self.delay)
         with self._lock:
             self.received.append(
                 Received(
                     mail_from=envelope.mail_from,
                     rcpt_tos=list(envelope.rcpt_tos),
                     data=envelope.original_content,
-                    tls=session.ssl is not None,
+                    tls=session.ssl is not None or server.transport.get_extra_info("ssl_object") is not None,
                     login=session.auth_data if session.authenticated else None,
                     at=time.time(),
                 )
@@ -100,7 +104,8 @@ class SmtpServer:
     """An aiosmtpd server on 127.0.0.1 and a free port, in a thread of its own.
 
     `tls_context`: STARTTLS is offered (and, with `require_tls`, needed before MAIL). `implicit_tls`: TLS from the
-    first byte (smtps). `logins`: {user: password} the server accepts, and then requires.
+    first byte (smtps). `logins`: {user: password} the server accepts, and then requires. `delay`: seconds each
+    message takes to be accepted.
     """
 
     def __init__(
@@ -110,8 +115,9 @@ class SmtpServer:
         require_tls: bool = False,
         implicit_tls: bool = False,
         logins: dict[str, str] | None = None,
+        delay: float = 0.0,
     ) -> None:
-        self.handler = RecordingHandler()
+        self.handler = RecordingHandler(delay)
         self.port = free_port()
         parameters: dict[str, Any] = {"server_hostname": "rc-test-smtp", "data_size_limit": 0}
         if tls_context is not None and not implicit_tls:
