@@ -29,9 +29,11 @@ import psycopg
 from alembic import command
 from alembic.config import Config
 from psycopg import sql
-from sqlalchemy import Connection, Engine, Result, bindparam, make_url, text
+from sqlalchemy import Connection, Engine, Result, bindparam, text
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # `python bench/creator_table.py` from the repo root
+
+from bench_database import fresh_postgres  # noqa: E402  (bench/, beside this script)
 
 from resolution_app.domain.enums import (  # noqa: E402
     CaseStatus,
@@ -108,18 +110,6 @@ class Scale:
 
 
 # --- The database ----------------------------------------------------------------------------------------------------
-
-
-def fresh_postgres(url: str) -> None:
-    """Create the database if it is missing and empty it."""
-    target = make_url(url)
-    admin = target.set(database="postgres").render_as_string(hide_password=False)
-    with psycopg.connect(admin, autocommit=True) as connection:
-        if not connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", (target.database,)).fetchone():
-            connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(target.database)))
-    with psycopg.connect(url, autocommit=True) as connection:
-        connection.execute("DROP SCHEMA public CASCADE")
-        connection.execute("CREATE SCHEMA public")
 
 
 def migrate_to(engine: Engine, revision: str) -> None:

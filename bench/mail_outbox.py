@@ -40,6 +40,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # `python bench/mail_outbox.py` from the repo root
+
+from bench_database import fresh_postgres  # noqa: E402  (bench/, beside this script)
+
 FOLDER = Path(tempfile.mkdtemp(prefix="rc-bench-mail-"))
 # Settings are read once per process: a throw-away data folder and evidence store, before anything reads them.
 os.environ["DATA_DIR"] = str(FOLDER / "data")
@@ -48,9 +51,7 @@ os.environ.setdefault("SECRET_KEY", "bench-secret-key")
 os.environ["JOB_WORKER_IN_APP"] = "0"
 os.environ.pop("SMTP_URL", None)
 
-import psycopg  # noqa: E402
-from psycopg import sql  # noqa: E402
-from sqlalchemy import make_url, text  # noqa: E402
+from sqlalchemy import text  # noqa: E402
 from sqlmodel import select  # noqa: E402
 
 from resolution_app.domain.enums import STATUS_LABELS, CaseStatus, Party  # noqa: E402
@@ -139,18 +140,6 @@ class SmtpServerProcess:
 
 
 # --- The database ----------------------------------------------------------------------------------------------------
-
-
-def fresh_postgres(url: str) -> None:
-    """Create the database if it is missing and empty it."""
-    target = make_url(url)
-    admin = target.set(database="postgres").render_as_string(hide_password=False)
-    with psycopg.connect(admin, autocommit=True) as connection:
-        if not connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", (target.database,)).fetchone():
-            connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(target.database)))
-    with psycopg.connect(url, autocommit=True) as connection:
-        connection.execute("DROP SCHEMA public CASCADE")
-        connection.execute("CREATE SCHEMA public")
 
 
 def server_facts() -> str:
