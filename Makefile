@@ -24,13 +24,16 @@ $(VENV)/.installed-test: pyproject.toml uv.lock | $(UV)
 /usr/bin/chromium:
 	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
 
+/usr/bin/redis-server:
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive RUNLEVEL=1 apt-get install -y -qq redis-server  # RUNLEVEL=1: no service started
+
 run: $(VENV)/.installed
 	python scripts/run_local.py
 
 worker: $(VENV)/.installed  # a dedicated job worker, for deployments whose app processes run none (JOB_WORKER_IN_APP=0)
 	python -m resolution_app.jobs.worker
 
-test: $(VENV)/.installed-test /usr/bin/chromium
+test: $(VENV)/.installed-test /usr/bin/chromium /usr/bin/redis-server
 	ruff check .
 	pytest
 

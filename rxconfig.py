@@ -16,7 +16,7 @@ config = rx.Config(
     # One backend process keeps tab states in memory (expired like any other); writing each state to disk after
     # every event cost ~5% of a page load and kept nothing a reconnecting tab doesn't rebuild. Several workers
     # share states through Redis instead (REFLEX_REDIS_URL).
-    state_manager_mode="memory",
+    state_manager_mode="redis" if settings.reflex_redis_url else "memory",
     plugins=[rx.plugins.RadixThemesPlugin(theme=rx.theme(accent_color="indigo", radius="medium"))],
     disable_plugins=[rx.plugins.SitemapPlugin],
 )

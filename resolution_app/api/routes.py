@@ -116,20 +116,27 @@ def _mail_page(title: str, body: str, status_code: int) -> HTMLResponse:
 
 
 async def health_check(_: Request) -> Response:
-    outcomes = await asyncio.gather(*(_answers(name, check) for name, check in health.CHECKS.items()))
-    problems = [problem for problem in outcomes if problem]
-    return JSONResponse({"ok": not problems, "problems": problems}, status_code=503 if problems else 200)
+    """200 when every dependency answers in time and is fit to serve, else 503 naming each problem; with the
+    figures the checks report (the job queue's oldest due job)."""
+    outcomes = await asyncio.gather(*(_answers(name, check) for name, check in health.checks().items()))
+    problems = [problem for problem, _ in outcomes if problem]
+    figures = {key: value for _, found in outcomes for key, value in found.items()}
+    body = {"ok": not problems, "problems": problems, "figures": figures}
+    return JSONResponse(body, status_code=503 if problems else 200)
 
 
-async def _answers(name: str, check: Callable[[], None]) -> str:
-    """ "" when the dependency answered in time, else what went wrong (a hung check's thread finishes on its own)."""
+async def _answers(name: str, check: Callable[[], health.Figures | None]) -> tuple[str, health.Figures]:
+    """("", figures) when the dependency answered in time, else what went wrong (a hung check's thread finishes on
+    its own). Errors are named by their type: their messages may carry addresses or credentials."""
     try:
-        await asyncio.wait_for(asyncio.to_thread(check), HEALTH_TIMEOUT_SECONDS)
+        figures = await asyncio.wait_for(asyncio.to_thread(check), HEALTH_TIMEOUT_SECONDS)
     except TimeoutError:
-        return f"{name}: no answer within {HEALTH_TIMEOUT_SECONDS:g} s"
+        return f"{name}: no answer within {HEALTH_TIMEOUT_SECONDS:g} s", {}
+    except health.Unwell as unwell:
+        return f"{name}: {unwell}", {}
     except Exception as error:  # noqa: BLE001 - health reports any failure
-        return f"{name}: {type(error).__name__}"
-    return ""
+        return f"{name}: {type(error).__name__}", {}
+    return "", figures or {}
 
 
 api = Starlette(

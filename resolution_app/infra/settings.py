@@ -34,6 +34,7 @@ class Settings(BaseSettings):
     smtp_timeout_seconds: float = Field(
         default=20, gt=0, le=300, description="Per SMTP step: a hung server is a retry."
     )
+    reflex_redis_url: str = Field(default="", description="Redis for Reflex's tab states, when several workers serve.")
     job_worker_in_app: bool = Field(default=True, description="Run one job worker inside each app process.")
 
     @field_validator("database_url")
