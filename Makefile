@@ -7,7 +7,7 @@ export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 export REFLEX_USE_NPM := 1
 export UV_LINK_MODE := copy
 
-.PHONY: run worker test lint bench bench-event-loop bench-mail clean
+.PHONY: run run-scaled worker test lint bench bench-event-loop bench-mail clean
 
 $(UV):
 	python3 -m venv .tools
@@ -29,6 +29,9 @@ $(VENV)/.installed-test: pyproject.toml uv.lock | $(UV)
 
 run: $(VENV)/.installed
 	python scripts/run_local.py
+
+run-scaled: $(VENV)/.installed /usr/bin/redis-server  # Redis, 2 backend workers on it, 2 dedicated job workers
+	python scripts/run_local.py --scaled
 
 worker: $(VENV)/.installed  # a dedicated job worker, for deployments whose app processes run none (JOB_WORKER_IN_APP=0)
 	python -m resolution_app.jobs.worker

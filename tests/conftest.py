@@ -92,7 +92,7 @@ def frozen_clock():
 @pytest.fixture(scope="session")
 def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A Redis of the tests' own (Debian's redis-server, which `make test` installs when it is missing)."""
-    from tests.redis_server import running_redis
+    from resolution_app.infra.local_redis import running_redis
 
     with running_redis(tmp_path_factory.mktemp("redis")) as url:
         yield url

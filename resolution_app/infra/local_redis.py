@@ -1,5 +1,6 @@
-"""A throw-away redis-server on a free port, for the tests that need Redis. Missing: a loud failure naming the
-package, never a skip."""
+"""A redis-server of our own on a free port, for `make run-scaled` and the tests that need Redis. Bound to 127.0.0.1,
+nothing saved to disk (tab states are rebuilt by reconnecting tabs). No redis-server: a loud failure naming the
+package."""
 
 import shutil
 import socket
@@ -12,6 +13,10 @@ from pathlib import Path
 START_SECONDS = 10
 
 
+class LocalRedisError(RuntimeError):
+    pass
+
+
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -22,7 +27,7 @@ def _free_port() -> int:
 def running_redis(folder: Path) -> Iterator[str]:
     binary = shutil.which("redis-server")
     if binary is None:
-        raise RuntimeError("redis-server not found: `make test` installs Debian's redis-server package.")
+        raise LocalRedisError("redis-server not found: `make run-scaled` and `make test` install its Debian package.")
     port = _free_port()
     server = subprocess.Popen(
         [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", str(folder)],
@@ -40,7 +45,7 @@ def running_redis(folder: Path) -> Iterator[str]:
             except OSError:
                 pass
             if server.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"redis-server did not start on port {port}")
+                raise LocalRedisError(f"redis-server did not start on port {port}")
             time.sleep(0.1)
         yield f"redis://127.0.0.1:{port}/0"
     finally:
