@@ -24,6 +24,9 @@ $(VENV)/.installed-test: pyproject.toml uv.lock | $(UV)
 /usr/bin/chromium:
 	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
 
+/usr/bin/caddy:
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive RUNLEVEL=1 apt-get install -y -qq caddy  # RUNLEVEL=1: no service started
+
 /usr/bin/redis-server:
 	apt-get update -qq && DEBIAN_FRONTEND=noninteractive RUNLEVEL=1 apt-get install -y -qq redis-server  # RUNLEVEL=1: no service started
 
@@ -36,7 +39,7 @@ run-scaled: $(VENV)/.installed /usr/bin/redis-server  # Redis, 2 backend workers
 worker: $(VENV)/.installed  # a dedicated job worker, for deployments whose app processes run none (JOB_WORKER_IN_APP=0)
 	python -m resolution_app.jobs.worker
 
-test: $(VENV)/.installed-test /usr/bin/chromium /usr/bin/redis-server
+test: $(VENV)/.installed-test /usr/bin/chromium /usr/bin/redis-server /usr/bin/caddy
 	ruff check .
 	pytest
 

@@ -16,7 +16,7 @@ VIEWPORTS = {"desktop": {"width": 1440, "height": 900}, "phone": {"width": 390, 
 # Who sees which pages. The demo data is seeded into a fresh database, so its cases have the same ids every run.
 PAGES = {
     "": ["/login", "/signup"],
-    # Frank's payment is claimable until test_creator.py claims it; this module sorts (and runs) first.
+    # Frank's payment is claimable until test_creator.py claims it; this module sorts (and runs) before it.
     "frank@example.com": ["/purchases", "/purchases/{claimable}/claim"],
     "bob@example.com": ["/cases", "/cases/1", "/notifications"],
     "reviewer@example.com": ["/review", "/review/3"],
