@@ -11,7 +11,8 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -138,16 +139,25 @@ def browser() -> Iterator[Browser]:
 @pytest.fixture
 def new_page(browser: Browser, app_url: str):
     """Pages in fresh browser contexts (each its own cookies), closed after the test."""
+    with page_maker(browser, app_url) as make:
+        yield make
+
+
+@contextmanager
+def page_maker(browser: Browser, base_url: str) -> Iterator[Callable[[], Page]]:
+    """A maker of pages on `base_url`, each in a browser context of its own, all closed at the end."""
     contexts = []
 
     def make() -> Page:
-        context = browser.new_context(base_url=app_url, timezone_id=BROWSER_ZONE)
+        context = browser.new_context(base_url=base_url, timezone_id=BROWSER_ZONE)
         contexts.append(context)
         return context.new_page()
 
-    yield make
-    for context in contexts:
-        context.close()
+    try:
+        yield make
+    finally:
+        for context in contexts:
+            context.close()
 
 
 def log_in(page: Page, email: str, landing: str) -> None:

@@ -24,7 +24,7 @@ from resolution_app.infra.local_redis import running_redis
 from resolution_app.infra.seaweed import pick_free_s3_port, running_seaweed
 from tests.databases import fresh_database
 from tests.e2e.buyer_steps import FILES, fill_claim, start_claim, submit_claim
-from tests.e2e.conftest import ROOT, START_TIMEOUT, _free_port, log_in
+from tests.e2e.conftest import ROOT, START_TIMEOUT, _free_port, log_in, page_maker
 
 CADDYFILE = ROOT / "deploy" / "Caddyfile"
 
@@ -124,16 +124,8 @@ def scaled_url(tmp_path_factory: pytest.TempPathFactory, postgres_url: str) -> I
 @pytest.fixture
 def new_scaled_page(browser, scaled_url):  # noqa: ANN001, ANN201 - Playwright's Browser; a page maker
     """Pages on the scaled profile, in fresh browser contexts, closed after the test."""
-    contexts = []
-
-    def make() -> Page:
-        context = browser.new_context(base_url=scaled_url)
-        contexts.append(context)
-        return context.new_page()
-
-    yield make
-    for context in contexts:
-        context.close()
+    with page_maker(browser, scaled_url) as make:
+        yield make
 
 
 def _claim_with_files(buyer: Page, method: str, amount: str) -> str:
