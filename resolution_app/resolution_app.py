@@ -4,6 +4,7 @@ import reflex as rx
 
 from resolution_app.api.routes import api
 from resolution_app.api.upload_guard import UploadGuard
+from resolution_app.infra.tab_failover import failover_for_tabs
 from resolution_app.jobs.worker import worker_in_app
 from resolution_app.pages import auth, buyer, creator
 from resolution_app.pages.creator_payments import payments_page
@@ -64,3 +65,4 @@ app.add_page(queue_page, route="/review", on_load=ReviewQueueState.load_queue, t
 app.add_page(review_case_page, route="/review/[case_id]", on_load=ReviewCaseState.load_case, title="Case under review")
 
 app.register_lifespan_task(worker_in_app)
+app.register_lifespan_task(failover_for_tabs)

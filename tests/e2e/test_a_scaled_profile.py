@@ -13,12 +13,13 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import ExitStack
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Page, WebSocket, expect
 
 from resolution_app.infra.local_redis import running_redis
 from resolution_app.infra.seaweed import pick_free_s3_port, running_seaweed
@@ -30,10 +31,11 @@ CADDYFILE = ROOT / "deploy" / "Caddyfile"
 
 
 def _process(stack: ExitStack, command: list[str], env: dict[str, str], log: Path) -> subprocess.Popen:
-    with log.open("w") as out:
+    with log.open("a") as out:
         child = subprocess.Popen(
             command, env=env, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
         )
+    child.log = log  # what _wait_for shows if it dies
     stack.callback(_stop, child)
     return child
 
@@ -55,19 +57,37 @@ def _answers(url: str) -> bool:
         return False
 
 
-def _wait_for(urls: list[str], children: list[subprocess.Popen], logs: list[Path]) -> None:
+def _wait_for(urls: list[str], children: list[subprocess.Popen]) -> None:
     deadline = time.monotonic() + START_TIMEOUT
     while not all(_answers(url) for url in urls):
-        for child, log in zip(children, logs, strict=True):
+        for child in children:
             if child.poll() is not None:
-                raise RuntimeError(f"{child.args[:4]} exited with {child.returncode}:\n{log.read_text()[-4000:]}")
+                raise RuntimeError(f"{child.args[:4]} exited with {child.returncode}:\n{child.log.read_text()[-4000:]}")
         if time.monotonic() > deadline:
             raise RuntimeError(f"{urls} did not all answer within {START_TIMEOUT} s")
         time.sleep(1)
 
 
+@dataclass
+class Scaled:
+    """The running profile: its address, and its backends, which a test may kill and start again."""
+
+    url: str
+    backend_ports: list[int]
+    start_backend: Callable[[int], subprocess.Popen]
+    backends: dict[int, subprocess.Popen] = field(default_factory=dict)
+
+    def kill(self, port: int) -> None:
+        os.killpg(self.backends[port].pid, signal.SIGKILL)
+        self.backends[port].wait(timeout=10)
+
+    def restart(self, port: int) -> None:
+        self.backends[port] = self.start_backend(port)
+        _wait_for([f"http://127.0.0.1:{port}/api/health"], [self.backends[port]])
+
+
 @pytest.fixture(scope="module")
-def scaled_url(tmp_path_factory: pytest.TempPathFactory, postgres_url: str) -> Iterator[str]:
+def scaled(tmp_path_factory: pytest.TempPathFactory, postgres_url: str) -> Iterator[Scaled]:
     if shutil.which("caddy") is None:
         raise RuntimeError("caddy not found: `make test` installs Debian's caddy package.")
     folder = tmp_path_factory.mktemp("scaled")
@@ -97,34 +117,29 @@ def scaled_url(tmp_path_factory: pytest.TempPathFactory, postgres_url: str) -> I
         frontend = folder / "frontend"
         shutil.copytree(ROOT / ".web" / "build" / "client", frontend)
 
-        logs = [folder / "worker.log", *(folder / f"backend-{p}.log" for p in backend_ports), folder / "caddy.log"]
-        worker = _process(stack, [sys.executable, "-m", "resolution_app.jobs.worker"], env, logs[0])
-        backends = [
-            _process(
-                stack,
-                [reflex, "run", "--env", "prod", "--backend-only", "--backend-host", "127.0.0.1"]
-                + ["--backend-port", str(backend_port)],
-                env,
-                log,
-            )
-            for backend_port, log in zip(backend_ports, logs[1:3], strict=True)
-        ]
+        def start_backend(backend_port: int) -> subprocess.Popen:
+            command = [reflex, "run", "--env", "prod", "--backend-only", "--backend-host", "127.0.0.1"]
+            return _process(stack, [*command, "--backend-port", str(backend_port)], env, folder / f"{backend_port}.log")
+
+        profile = Scaled(url, backend_ports, start_backend)
+        profile.backends = {backend_port: start_backend(backend_port) for backend_port in backend_ports}
+        worker = _process(stack, [sys.executable, "-m", "resolution_app.jobs.worker"], env, folder / "worker.log")
         caddy_env = {
             **env,
             "RC_ADDRESS": f"http://:{port}",
             "RC_FRONTEND": str(frontend),
             "RC_BACKENDS": " ".join(f"127.0.0.1:{p}" for p in backend_ports),
         }
-        caddy = _process(stack, ["caddy", "run", "--config", str(CADDYFILE)], caddy_env, logs[3])
+        caddy = _process(stack, ["caddy", "run", "--config", str(CADDYFILE)], caddy_env, folder / "caddy.log")
         health = [f"http://127.0.0.1:{p}/api/health" for p in backend_ports]
-        _wait_for([*health, f"{url}/login", f"{url}/api/health"], [worker, *backends, caddy], logs)
-        yield url
+        _wait_for([*health, f"{url}/login", f"{url}/api/health"], [worker, *profile.backends.values(), caddy])
+        yield profile
 
 
 @pytest.fixture
-def new_scaled_page(browser, scaled_url):  # noqa: ANN001, ANN201 - Playwright's Browser; a page maker
+def new_scaled_page(browser, scaled):  # noqa: ANN001, ANN201 - Playwright's Browser; a page maker
     """Pages on the scaled profile, in fresh browser contexts, closed after the test."""
-    with page_maker(browser, scaled_url) as make:
+    with page_maker(browser, scaled.url) as make:
         yield make
 
 
@@ -156,4 +171,62 @@ def test_a_claim_with_files_and_its_acceptance_across_two_backends(new_scaled_pa
     log_in(creator, "creator@example.com", "/creator/resolutions")
     _accept(creator, case_id, "$19.00")
     buyer.reload()  # a new page load: any backend may answer it, and the buyer is still signed in
+    expect(buyer.locator(".status-badge")).to_have_text("Buyer won")
+
+
+def _live_socket(sockets: list[WebSocket]) -> WebSocket:
+    """The tab's websocket: the one it opened last and still has."""
+    live = [ws for ws in sockets if not ws.is_closed()]
+    assert len(live) == 1, f"{len(live)} live websockets in one tab"
+    return live[0]
+
+
+def _until(page: Page, done: Callable[[], bool], what: str, seconds: float = 20) -> None:
+    deadline = time.monotonic() + seconds
+    while not done():
+        assert time.monotonic() < deadline, f"not within {seconds} s: {what}"
+        page.wait_for_timeout(200)  # Playwright takes in the page's events while it waits
+
+
+def _kill_the_backend_of(page: Page, sockets: list[WebSocket], scaled: Scaled) -> None:
+    """SIGKILL the backend holding the tab's websocket. Only the socket's closing tells which that is: kill the
+    first backend; if the socket lives on, start the first again and kill the other."""
+    socket = _live_socket(sockets)
+    first, second = scaled.backend_ports
+    scaled.kill(first)
+    page.wait_for_timeout(1500)  # Playwright sees the close while the page runs
+    if not socket.is_closed():
+        scaled.restart(first)
+        scaled.kill(second)
+        socket.wait_for_event("close", timeout=10_000)
+
+
+def test_a_backend_killed_in_the_middle_of_a_claim_and_the_flow_still_completes(scaled, new_scaled_page):
+    buyer = new_scaled_page()
+    sockets: list[WebSocket] = []
+    buyer.on("websocket", lambda ws: sockets.append(ws))
+    log_in(buyer, "buyer@example.com", "/purchases")
+    creator = new_scaled_page()
+    log_in(creator, "creator@example.com", "/creator/resolutions")
+    start_claim(buyer, "PayPal", "$49.00")
+    fill_claim(buyer, "Product not received", "The membership never unlocked the private server.")
+    buyer.locator("#claim_files input[type=file]").set_input_files([FILES / "screenshot.png"])
+
+    tab_token = buyer.evaluate("sessionStorage.getItem('token')")
+    _kill_the_backend_of(buyer, sockets, scaled)
+    # The tab reconnects to the survivor by itself, under its own token (infra/tab_failover.py), so its state and
+    # the form, with what was typed and chosen, stay as they were.
+    _until(buyer, lambda: any(not ws.is_closed() for ws in sockets), "the tab reconnected")
+    buyer.wait_for_timeout(500)  # the connect's answer, which would carry a new token, is in
+    assert buyer.evaluate("sessionStorage.getItem('token')") == tab_token
+    expect(buyer.get_by_label("Reason")).to_have_value("product_not_received")
+    # Debian's Caddy 2.6 cannot resend an upload's body to another backend after the dead one refuses it
+    # (caddyserver/caddy#7546, fixed in 2.11.2): the health check takes the dead one out within a second.
+    buyer.wait_for_timeout(2000)
+    case_id = submit_claim(buyer)  # still signed in: the session is in PostgreSQL, the tab's state in Redis
+    expect(buyer.locator(".status-badge")).to_have_text("Waiting on creator")
+    expect(buyer.locator(".timeline-item").first.locator(".evidence-file")).to_have_count(1)
+
+    _accept(creator, case_id, "$49.00")  # the creator's tab, wherever its socket was, goes on too
+    buyer.reload()
     expect(buyer.locator(".status-badge")).to_have_text("Buyer won")
