@@ -7,7 +7,7 @@ export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 export REFLEX_USE_NPM := 1
 export UV_LINK_MODE := copy
 
-.PHONY: run run-scaled worker test lint bench bench-event-loop bench-mail clean
+.PHONY: run run-scaled worker test lint bench bench-event-loop bench-mail bench-load clean
 
 $(UV):
 	python3 -m venv .tools
@@ -55,6 +55,9 @@ bench-event-loop: $(VENV)/.installed-test  # against `make run`'s server: start 
 
 bench-mail: $(VENV)/.installed-test
 	python bench/mail_outbox.py
+
+bench-load: $(VENV)/.installed-test /usr/bin/redis-server  # Locust: 200 users on 1 worker, then on 2 workers on Redis
+	python bench/load.py
 
 clean:
 	rm -rf .venv .tools .web data

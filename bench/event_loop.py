@@ -1,11 +1,10 @@
 """How many page loads a Reflex worker serves while its event loop stays free: N simulated browsers at once.
 
-Each simulated browser is a socket.io client speaking Reflex's `/_event` protocol as Chromium does (the frames were
-copied from a real browser's, captured with Playwright): it connects with a token and the hydrate event in the
-CONNECT packet, logs in with the form event, then loads a page again and again as following a link does
-(`update_vars_internal` with the session cookie, then `on_load_internal`), answering the page's `call_script` the
-way the browser would. A load counts only when a delta has carried the signed-in user's rows and the page is
-hydrated again. Clients send back to back: each starts its next load as soon as the last one is done.
+Each simulated browser is a socket.io client speaking Reflex's `/_event` protocol as Chromium does
+(`bench/reflex_tab.py`, shared with `bench/load.py`): it connects, logs in, then loads a page again and again as
+following a link does, answering the page's `call_script` the way the browser would. A load counts only when a
+delta has carried the signed-in user's rows and the page is hydrated again. Clients send back to back: each starts
+its next load as soon as the last one is done.
 
     make run                       # in one terminal: the app with its demo data on http://localhost:3000
     python bench/event_loop.py     # in another (make bench-event-loop)
@@ -20,33 +19,19 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import statistics
 import sys
 import time
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import socketio
+from reflex_tab import NAMESPACE, SOCKET_PATH, TIMEOUT_SECONDS, Tab, hydrated  # bench/, beside this script
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-os.environ.setdefault("DATA_DIR", "/tmp/rc-bench-event-loop")  # the state classes' imports read the settings
+from resolution_app.state.buyer import BuyerCasesState
+from resolution_app.state.creator import CreatorTableState
 
-from reflex.state import State  # noqa: E402
-
-from resolution_app.services.demo_data import DEMO_PASSWORD  # noqa: E402
-from resolution_app.state.buyer import BuyerCasesState  # noqa: E402
-from resolution_app.state.creator import CreatorTableState  # noqa: E402
-from resolution_app.state.session import SessionState  # noqa: E402
-
-ROOT_STATE = State.get_full_name()
-SESSION = SessionState.get_full_name()
-TOKEN_VAR = f"{SESSION}.token_rx_state_"
-HYDRATED = "is_hydrated_rx_state_"
-LOAD_TIMEOUT_SECONDS = 30
 TARGET_P95_MS = 300  # at 50 clients, for both pages (issue 7)
 TARGET_CLIENTS = 50
 
@@ -72,57 +57,45 @@ PAGES = [
 ]
 
 
-def _event(name: str, path: str, payload: dict | None = None) -> dict[str, Any]:
-    return {"name": name, "payload": payload or {}, "router_data": {"pathname": path, "asPath": path}}
-
-
 @dataclass
 class Browser:
-    """One tab: its socket, its token, and the updates the server pushed that nobody has read yet."""
+    """One tab over python-socketio's asyncio client, and the updates the server pushed that nobody has read yet."""
 
     url: str
-    token: str = field(default_factory=lambda: str(uuid.uuid4()))
-    cookie: str = ""
-    path: str = "/login"
+    tab: Tab = field(init=False)
     client: socketio.AsyncClient = field(default_factory=lambda: socketio.AsyncClient(reconnection=False))
     updates: asyncio.Queue = field(default_factory=asyncio.Queue)
 
+    def __post_init__(self) -> None:
+        self.tab = Tab(self.url)
+
     async def open(self) -> None:
-        self.client.on("event", self.updates.put_nowait, namespace="/_event")
-        hydrate = _event(f"{ROOT_STATE}.hydrate_and_load", "/login/")
+        self.client.on("event", self.updates.put_nowait, namespace=NAMESPACE)
         await self.client.connect(
-            f"{self.url}?token={self.token}",
-            socketio_path="_event",
+            self.tab.connect_url(),
+            socketio_path=SOCKET_PATH,
             transports=["websocket"],
-            namespaces=["/_event"],
-            auth={"event": hydrate},
-            wait_timeout=LOAD_TIMEOUT_SECONDS,
+            namespaces=[NAMESPACE],
+            auth=self.tab.connect_auth(),
+            wait_timeout=TIMEOUT_SECONDS,
         )
-        await self._until(lambda delta: delta.get(ROOT_STATE, {}).get(HYDRATED) is True)
+        await self._until(hydrated)
 
     async def log_in(self, email: str) -> None:
-        form = {"form": {"__reflex_form_data__": [["email", email], ["password", DEMO_PASSWORD]]}}
-        await self._send(_event(f"{SESSION}.log_in", "/login/", form))
-        await self._until(lambda delta: bool(delta.get(SESSION, {}).get("token_rx_state_")), remember_cookie=True)
+        await self._send(self.tab.log_in(email))
+        await self._until(lambda delta: bool(self.tab.cookie))
 
     async def load(self, page: Page) -> int:
         """Follow a link to the page; returns how many rows the user's delta carried."""
-        self.path = page.path
-        await self._send(
-            _event(
-                f"{ROOT_STATE}.reflex___state____update_vars_internal_state.update_vars_internal",
-                page.path,
-                {"vars": {TOKEN_VAR: self.cookie}},
-            )
-        )
-        await self._send(_event(f"{ROOT_STATE}.reflex___state____on_load_internal_state.on_load_internal", page.path))
+        for sent in self.tab.follow_link(page.path):
+            await self._send(sent)
         rows: list | None = None
-        hydrated = False
-        while rows is None or not hydrated:
+        done = False
+        while rows is None or not done:
             delta = await self._next()
             if page.rows_var in delta.get(page.state, {}):
                 rows = delta[page.state][page.rows_var]
-            hydrated = hydrated or delta.get(ROOT_STATE, {}).get(HYDRATED) is True
+            done = done or hydrated(delta)
         if not rows:
             raise RuntimeError(f"{page.path}: the delta carried no rows for {page.email}")
         return len(rows)
@@ -130,24 +103,18 @@ class Browser:
     async def close(self) -> None:
         await self.client.disconnect()
 
-    async def _send(self, event: dict[str, Any]) -> None:
-        await self.client.emit("event", event, namespace="/_event")
+    async def _send(self, sent: dict[str, Any]) -> None:
+        await self.client.emit("event", sent, namespace=NAMESPACE)
 
     async def _next(self) -> dict[str, Any]:
-        """The next delta; events the page sends the browser (call_script) are answered as the browser would."""
-        update = await asyncio.wait_for(self.updates.get(), LOAD_TIMEOUT_SECONDS)
-        for event in update.get("events") or []:
-            if event.get("name") == "_call_script" and "set_zone" in event["payload"]["callback"]:
-                await self._send(_event(f"{CreatorTableState.get_full_name()}.set_zone", self.path, {"zone": "UTC"}))
-        return update.get("delta") or {}
+        delta, answers = self.tab.take_in(await asyncio.wait_for(self.updates.get(), TIMEOUT_SECONDS))
+        for answer in answers:
+            await self._send(answer)
+        return delta
 
-    async def _until(self, done: Callable[[dict], bool], remember_cookie: bool = False) -> None:
-        while True:
-            delta = await self._next()
-            if remember_cookie and delta.get(SESSION, {}).get("token_rx_state_"):
-                self.cookie = delta[SESSION]["token_rx_state_"]
-            if done(delta):
-                return
+    async def _until(self, done: Callable[[dict], bool]) -> None:
+        while not done(await self._next()):
+            pass
 
 
 @dataclass

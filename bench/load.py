@@ -1,0 +1,303 @@
+"""Load test: simulated buyers and creators (Locust, bench/locustfile.py) against one backend worker, then two on Redis.
+
+    python bench/load.py                   # make bench-load: 200 users against 1 worker, then 2 workers on Redis
+    python bench/load.py --users 50 100 --seconds 30 --workers 2
+
+For each number of workers: a fresh database with the demo data and LOAD_BUYERS buyers, each with an open case; a
+Reflex backend (`reflex run --env prod --backend-only`, GRANIAN_WORKERS workers; on Redis when more than one); one
+dedicated job worker for the emails the messages queue. Then Locust, headless, spawns the users (3 buyers to each
+creator), and once all are running resets its figures and measures for --seconds: per action (log in, list, open
+case, send message) the count, failures, p50 and p95, and the actions per second. Reflex's "lock held too long"
+warnings are counted in the backend's log. Locust's CSV and HTML reports land in --reports.
+
+PostgreSQL is BENCH_DATABASE_URL's (its database is emptied first) or a local one in a temporary folder; Redis is
+REDIS_URL's or a redis-server of our own. The client and the server share this machine's cores (2 here): compare the
+figures of one run with each other, not with another machine's.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from contextlib import ExitStack
+from dataclasses import dataclass
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent
+ROOT = BENCH.parent
+sys.path.insert(0, str(ROOT))
+
+from bench_database import fresh_postgres  # noqa: E402  (bench/, beside this script)
+
+from resolution_app.infra.local_postgres import FAST_UNSAFE_OPTIONS, running_postgres  # noqa: E402
+from resolution_app.infra.local_redis import running_redis  # noqa: E402
+
+TARGET_USERS = 200
+TARGET_P95_MS = 500
+ACTIONS = ("log in", "list", "open case", "send message")
+LOCK_WARNING = "was held too long"
+START_SECONDS = 180
+SEED = "seed-load-buyers"
+
+
+def load_buyer_email(number: int) -> str:
+    return f"load-buyer-{number}@example.com"
+
+
+@dataclass(frozen=True)
+class Figures:
+    workers: int
+    users: int
+    rows: dict[str, dict[str, str]]  # Locust's stats CSV, by action name ("Aggregated" for all)
+    lock_warnings: int
+
+    def of(self, name: str, column: str) -> float:
+        return float(self.rows[name][column]) if name in self.rows else float("nan")
+
+    @property
+    def errors(self) -> int:
+        return int(self.of("Aggregated", "Failure Count"))
+
+    def result_line(self) -> str:
+        total = "Aggregated"
+        return (
+            f"RESULT load_w{self.workers}_u{self.users} p50={self.of(total, '50%'):.0f} "
+            f"p95={self.of(total, '95%'):.0f} events_per_s={self.of(total, 'Requests/s'):.1f} "
+            f"errors={self.errors} lock_warnings={self.lock_warnings}"
+        )
+
+
+def seed_load_buyers(count: int) -> None:
+    """LOAD_BUYERS buyers of the demo business, each with a purchase and an open claim on it (run in a child whose
+    environment names the database)."""
+    from datetime import timedelta
+
+    from sqlmodel import select
+
+    from resolution_app.domain.enums import PaymentMethod, PaymentStatus
+    from resolution_app.infra.clock import clock
+    from resolution_app.infra.db import transaction
+    from resolution_app.infra.passwords import hash_password
+    from resolution_app.models import Payment, Product
+    from resolution_app.services import claims
+    from resolution_app.services.accounts import add_user
+    from resolution_app.services.demo_data import DEMO_PASSWORD
+
+    shared_hash, now = hash_password(DEMO_PASSWORD), clock.now()
+    with transaction() as session:
+        product = session.exec(select(Product).order_by(Product.id)).first()
+        buyers = [add_user(session, f"Load Buyer {n}", load_buyer_email(n), shared_hash) for n in range(count)]
+        payments = [
+            Payment(
+                buyer_id=buyer.id,
+                business_id=product.business_id,
+                product_id=product.id,
+                method=PaymentMethod.CARD,
+                status=PaymentStatus.SUCCEEDED,
+                amount_minor=product.price_minor,
+                currency=product.currency,
+                paid_at=now - timedelta(days=3),
+            )
+            for buyer in buyers
+        ]
+        session.add_all(payments)
+        session.flush()
+        claimable = [(buyer, payment.id) for buyer, payment in zip(buyers, payments, strict=True)]
+    for buyer, payment_id in claimable:
+        claims.open_claim(buyer, payment_id, "not_as_described", "The course stops after the second lesson.", [])
+
+
+# --- One configuration -------------------------------------------------------------------------------------------
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _process(stack: ExitStack, command: list[str], env: dict[str, str], log: Path) -> subprocess.Popen:
+    with log.open("w") as out:
+        child = subprocess.Popen(
+            command, env=env, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+        )
+    stack.callback(_stop, child)
+    return child
+
+
+def _stop(child: subprocess.Popen) -> None:
+    if child.poll() is None:
+        os.killpg(child.pid, signal.SIGTERM)
+        try:
+            child.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(child.pid, signal.SIGKILL)
+
+
+def _wait_healthy(url: str, backend: subprocess.Popen, log: Path) -> None:
+    deadline = time.monotonic() + START_SECONDS
+    while time.monotonic() < deadline:
+        if backend.poll() is not None:
+            sys.exit(f"The backend exited with {backend.returncode}:\n{log.read_text()[-3000:]}")
+        try:
+            with urllib.request.urlopen(f"{url}/api/health", timeout=5) as health:
+                if health.status == 200:
+                    return
+        except OSError:
+            pass
+        time.sleep(1)
+    sys.exit(f"The backend did not answer within {START_SECONDS} s:\n{log.read_text()[-3000:]}")
+
+
+def _environment(database_url: str, redis_url: str, workers: int, data: Path, url: str) -> dict[str, str]:
+    env = {
+        **os.environ,
+        "PUBLIC_API_URL": url,
+        "DATABASE_URL": database_url,
+        "DATA_DIR": str(data),
+        "STORAGE_URL": f"file://{data / 'uploads'}",
+        "DEMO_DATA": "1",
+        "GRANIAN_WORKERS": str(workers),
+        "JOB_WORKER_IN_APP": "0",
+        "SECRET_KEY": "load-test-secret",
+        "REFLEX_USE_NPM": "1",
+        "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}",
+    }
+    env.pop("REFLEX_REDIS_URL", None)
+    if workers > 1:  # several workers share tab states through Redis; one keeps them in its own memory
+        env["REFLEX_REDIS_URL"] = redis_url
+    return env
+
+
+def run_configuration(args: argparse.Namespace, database_url: str, redis_url: str, workers: int) -> list[Figures]:
+    fresh_postgres(database_url)
+    if workers > 1:
+        subprocess.run(["redis-cli", "-u", redis_url, "FLUSHDB"], check=True, stdout=subprocess.DEVNULL)
+    data = Path(tempfile.mkdtemp(prefix=f"rc-load-w{workers}-"))
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}"
+    env = _environment(database_url, redis_url, workers, data, url)
+    prepare = "from resolution_app.services.startup import prepare; prepare()"
+    subprocess.run([sys.executable, "-c", prepare], env=env, cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+    seed = (
+        f"import sys; sys.path.insert(0, 'bench'); from load import seed_load_buyers; seed_load_buyers({args.buyers})"
+    )
+    subprocess.run([sys.executable, "-c", seed], env=env, cwd=ROOT, check=True)
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}"
+    figures = []
+    with ExitStack() as stack:
+        reflex = shutil.which("reflex", path=env["PATH"])
+        backend_log = data / "backend.log"
+        command = [reflex, "run", "--env", "prod", "--backend-only", "--backend-host", "127.0.0.1"]
+        backend = _process(stack, [*command, "--backend-port", str(port)], env, backend_log)
+        _process(stack, [sys.executable, "-m", "resolution_app.jobs.worker"], env, data / "worker.log")
+        _wait_healthy(url, backend, backend_log)
+        for users in args.users:
+            warnings_before = backend_log.read_text().count(LOCK_WARNING)
+            rows = _locust(args, env, url, workers, users)
+            figures.append(Figures(workers, users, rows, backend_log.read_text().count(LOCK_WARNING) - warnings_before))
+            _report_one(figures[-1])
+    return figures
+
+
+def _locust(args: argparse.Namespace, env: dict[str, str], url: str, workers: int, users: int) -> dict:
+    prefix = args.reports / f"load_w{workers}_u{users}"
+    ramp_seconds = users / args.spawn_rate
+    command = [
+        shutil.which("locust", path=env["PATH"]),
+        "-f",
+        str(BENCH / "locustfile.py"),
+        "--headless",
+        "--host",
+        url,
+        "--users",
+        str(users),
+        "--spawn-rate",
+        str(args.spawn_rate),
+        "--run-time",
+        f"{int(ramp_seconds + args.seconds)}s",
+        "--reset-stats",  # the figures are of the steady state, once every user is running
+        "--csv",
+        str(prefix),
+        "--html",
+        f"{prefix}.html",
+        "--only-summary",
+        "--loglevel",
+        "WARNING",
+        "--exit-code-on-error",
+        "0",
+    ]
+    locust_env = {**env, "PYTHONPATH": f"{ROOT}:{BENCH}", "LOAD_BUYERS": str(args.buyers)}
+    subprocess.run(command, env=locust_env, cwd=ROOT, check=True)
+    with open(f"{prefix}_stats.csv", newline="") as stats:
+        return {row["Name"]: row for row in csv.DictReader(stats)}
+
+
+# --- The report --------------------------------------------------------------------------------------------------
+
+
+def _report_one(figures: Figures) -> None:
+    print(f"\n{figures.workers} worker(s), {figures.users} users:", flush=True)
+    print(f"  {'action':<14} {'count':>7} {'failures':>8} {'p50 ms':>7} {'p95 ms':>7} {'per s':>7}")
+    for name in (*ACTIONS, "Aggregated"):
+        if name in figures.rows:
+            print(
+                f"  {name:<14} {figures.of(name, 'Request Count'):>7.0f} {figures.of(name, 'Failure Count'):>8.0f} "
+                f"{figures.of(name, '50%'):>7.0f} {figures.of(name, '95%'):>7.0f} "
+                f"{figures.of(name, 'Requests/s'):>7.1f}"
+            )
+    print(f"  Reflex lock-held-too-long warnings: {figures.lock_warnings}", flush=True)
+
+
+def _report(all_figures: list[Figures]) -> None:
+    print(
+        f"\nTarget: {TARGET_USERS} users with p95 under {TARGET_P95_MS} ms and no errors "
+        "(2 cores; Locust runs beside the server)."
+    )
+    for figures in all_figures:
+        if figures.users == TARGET_USERS:
+            p95 = figures.of("Aggregated", "95%")
+            verdict = "meets" if p95 < TARGET_P95_MS and figures.errors == 0 else "MISSES"
+            print(f"  {figures.workers} worker(s): p95 {p95:.0f} ms, {figures.errors} errors: {verdict} the target")
+    print()
+    for figures in all_figures:
+        print(figures.result_line())
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
+    parser.add_argument("--users", type=int, nargs="+", default=[TARGET_USERS])
+    parser.add_argument("--spawn-rate", type=float, default=10.0, help="users started per second")
+    parser.add_argument("--seconds", type=float, default=60.0, help="how long the steady state is measured")
+    parser.add_argument("--buyers", type=int, default=200, help="buyer accounts, each with an open case")
+    parser.add_argument("--reports", type=Path, default=ROOT / "bench" / "reports", help="Locust's CSV and HTML")
+    args = parser.parse_args()
+    args.reports.mkdir(parents=True, exist_ok=True)
+    with ExitStack() as stack:
+        database_url = os.environ.get("BENCH_DATABASE_URL") or stack.enter_context(
+            running_postgres(Path(tempfile.mkdtemp(prefix="rc-load-pg-")), options=FAST_UNSAFE_OPTIONS)
+        )
+        redis_url = os.environ.get("REDIS_URL") or stack.enter_context(
+            running_redis(Path(tempfile.mkdtemp(prefix="rc-load-redis-")))
+        )
+        figures = [f for workers in args.workers for f in run_configuration(args, database_url, redis_url, workers)]
+    _report(figures)
+
+
+if __name__ == "__main__":
+    if sys.argv[1:2] == [SEED]:  # the child run_configuration starts, its environment naming the database
+        seed_load_buyers(int(sys.argv[2]))
+    else:
+        main()
