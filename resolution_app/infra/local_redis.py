@@ -24,11 +24,12 @@ def _free_port() -> int:
 
 
 @contextmanager
-def running_redis(folder: Path) -> Iterator[str]:
+def running_redis(folder: Path, port: int | None = None) -> Iterator[str]:
+    """A server on `port` (a free one by default) until the block ends."""
     binary = shutil.which("redis-server")
     if binary is None:
         raise LocalRedisError("redis-server not found: `make run-scaled` and `make test` install its Debian package.")
-    port = _free_port()
+    port = port or _free_port()
     server = subprocess.Popen(
         [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", str(folder)],
         stdout=subprocess.DEVNULL,

@@ -7,6 +7,7 @@ the shared app of the other modules builds its own.
 """
 
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -75,6 +76,7 @@ class Scaled:
     url: str
     backend_ports: list[int]
     start_backend: Callable[[int], subprocess.Popen]
+    restart_redis: Callable[[], None]
     backends: dict[int, subprocess.Popen] = field(default_factory=dict)
 
     def kill(self, port: int) -> None:
@@ -83,7 +85,16 @@ class Scaled:
 
     def restart(self, port: int) -> None:
         self.backends[port] = self.start_backend(port)
-        _wait_for([f"http://127.0.0.1:{port}/api/health"], [self.backends[port]])
+        self.wait_until_healthy()
+
+    def revive(self) -> None:
+        """Start again any backend an earlier test killed."""
+        for port, backend in self.backends.items():
+            if backend.poll() is not None:
+                self.restart(port)
+
+    def wait_until_healthy(self) -> None:
+        _wait_for([f"http://127.0.0.1:{p}/api/health" for p in self.backend_ports], list(self.backends.values()))
 
 
 @pytest.fixture(scope="module")
@@ -91,15 +102,21 @@ def scaled(tmp_path_factory: pytest.TempPathFactory, postgres_url: str) -> Itera
     if shutil.which("caddy") is None:
         raise RuntimeError("caddy not found: `make test` installs Debian's caddy package.")
     folder = tmp_path_factory.mktemp("scaled")
-    port, backend_ports = _free_port(), [_free_port(), _free_port()]
+    port, backend_ports, redis_port = _free_port(), [_free_port(), _free_port()], _free_port()
     url = f"http://localhost:{port}"
     with ExitStack() as stack:
+        redis = stack.enter_context(ExitStack())
+
+        def restart_redis() -> None:  # the same address, nothing kept: as a Redis restarted without persistence
+            redis.close()
+            redis.enter_context(running_redis(folder, redis_port))
+
         env = {
             **os.environ,
             "DATA_DIR": str(folder / "data"),
             "DATABASE_URL": fresh_database(postgres_url, "rc_e2e_scaled"),
             "STORAGE_URL": stack.enter_context(running_seaweed(folder / "seaweed", pick_free_s3_port())),
-            "REFLEX_REDIS_URL": stack.enter_context(running_redis(folder)),
+            "REFLEX_REDIS_URL": redis.enter_context(running_redis(folder, redis_port)),
             "GRANIAN_WORKERS": "1",
             "JOB_WORKER_IN_APP": "0",
             "SECRET_KEY": "scaled-e2e-secret",  # shared by every process, as on several hosts
@@ -121,7 +138,7 @@ def scaled(tmp_path_factory: pytest.TempPathFactory, postgres_url: str) -> Itera
             command = [reflex, "run", "--env", "prod", "--backend-only", "--backend-host", "127.0.0.1"]
             return _process(stack, [*command, "--backend-port", str(backend_port)], env, folder / f"{backend_port}.log")
 
-        profile = Scaled(url, backend_ports, start_backend)
+        profile = Scaled(url, backend_ports, start_backend, restart_redis)
         profile.backends = {backend_port: start_backend(backend_port) for backend_port in backend_ports}
         worker = _process(stack, [sys.executable, "-m", "resolution_app.jobs.worker"], env, folder / "worker.log")
         caddy_env = {
@@ -230,3 +247,28 @@ def test_a_backend_killed_in_the_middle_of_a_claim_and_the_flow_still_completes(
     _accept(creator, case_id, "$49.00")  # the creator's tab, wherever its socket was, goes on too
     buyer.reload()
     expect(buyer.locator(".status-badge")).to_have_text("Buyer won")
+
+
+def _send_message(page: Page, text: str) -> None:
+    page.get_by_label("Message").fill(text)
+    page.get_by_role("button", name="Send").click()
+    expect(page.locator(".chat-message", has_text=text)).to_have_count(1)
+
+
+def test_redis_restarted_the_app_recovers_by_itself_and_nothing_accepted_is_lost(scaled, new_scaled_page):
+    scaled.revive()
+    buyer = new_scaled_page()
+    log_in(buyer, "alice@example.com", "/purchases")
+    buyer.goto("/cases")
+    buyer.locator("a[href^='/cases/']").first.click()
+    buyer.wait_for_url(re.compile(r"/cases/\d+$"))
+    _send_message(buyer, "Sent before Redis restarted.")
+
+    scaled.restart_redis()  # every tab's state is gone with it
+    scaled.wait_until_healthy()  # each backend reconnects to Redis by itself and says so on /api/health
+    buyer.reload()  # the tab may have to reload: it is still signed in, its session being in PostgreSQL
+    expect(buyer.locator(".chat-message", has_text="Sent before Redis restarted.")).to_have_count(1)
+    _send_message(buyer, "Sent after Redis restarted.")
+    buyer.reload()
+    expect(buyer.locator(".chat-message", has_text="Sent before Redis restarted.")).to_have_count(1)
+    expect(buyer.locator(".chat-message", has_text="Sent after Redis restarted.")).to_have_count(1)
