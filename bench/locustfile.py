@@ -20,18 +20,31 @@ from collections.abc import Callable
 from itertools import count
 from typing import Any
 
+import gevent
 import requests
 import socketio
 from load import load_buyer_email  # bench/, beside this file
-from locust import User, between, task
+from locust import User, between, events, task
+from locust.env import Environment
 from reflex_tab import NAMESPACE, SOCKET_PATH, TIMEOUT_SECONDS, Tab, hydrated
 
 from resolution_app.state.buyer import BuyerCasesState, BuyerCaseState
 from resolution_app.state.creator import CreatorCaseState, CreatorTableState
 
 LOAD_BUYERS = int(os.environ.get("LOAD_BUYERS", "100"))
+SETTLE_SECONDS = float(os.environ.get("LOAD_SETTLE_SECONDS", "10"))
 CREATOR = "creator@example.com"
 _buyer_numbers = count()
+
+
+@events.init.add_listener
+def _measure_the_steady_state(environment: Environment, **_: object) -> None:
+    """Figures start SETTLE_SECONDS after the last user started: the surge of first log-ins has been served."""
+
+    def settle(**_: object) -> None:
+        gevent.spawn_later(SETTLE_SECONDS, environment.runner.stats.reset_all)
+
+    environment.events.spawning_complete.add_listener(settle)
 
 
 class Failed(Exception):
