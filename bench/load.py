@@ -7,9 +7,9 @@ For each number of workers: a fresh database with the demo data and LOAD_BUYERS 
 Reflex backend (`reflex run --env prod --backend-only`, GRANIAN_WORKERS workers; on Redis when more than one); one
 dedicated job worker for the emails the messages queue. Then Locust, headless, spawns the users (3 buyers to each
 creator), and 15 s after the last one started (the surge of first log-ins served) resets its figures and measures
-for --seconds: per action (log in, list, open
-case, send message) the count, failures, p50 and p95, and the actions per second. Reflex's "lock held too long"
-warnings are counted in the backend's log. Locust's CSV and HTML reports land in --reports.
+for --seconds: per action (log in, list, open case, send message) the count, failures, p50 and p95, and the actions
+per second. Reflex's "lock held too long" warnings are counted in the backend's log over the whole run, first
+log-ins included. Locust's CSV and HTML reports land in --reports.
 
 PostgreSQL is BENCH_DATABASE_URL's (its database is emptied first) or a local one in a temporary folder; Redis is
 REDIS_URL's or a redis-server of our own. The client and the server share this machine's cores (2 here): compare the
@@ -22,7 +22,6 @@ import argparse
 import csv
 import os
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
@@ -38,6 +37,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench_database import fresh_postgres  # noqa: E402  (bench/, beside this script)
 
+from resolution_app.infra.child_processes import start_child  # noqa: E402
 from resolution_app.infra.local_postgres import FAST_UNSAFE_OPTIONS, running_postgres  # noqa: E402
 from resolution_app.infra.local_redis import running_redis  # noqa: E402
 
@@ -62,7 +62,8 @@ class Figures:
     lock_warnings: int
 
     def of(self, name: str, column: str) -> float:
-        return float(self.rows[name][column]) if name in self.rows else float("nan")
+        value = self.rows.get(name, {}).get(column, "N/A")
+        return float("nan") if value == "N/A" else float(value)  # N/A: no such request while measured
 
     @property
     def errors(self) -> int:
@@ -128,24 +129,6 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def _process(stack: ExitStack, command: list[str], env: dict[str, str], log: Path) -> subprocess.Popen:
-    with log.open("w") as out:
-        child = subprocess.Popen(
-            command, env=env, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
-        )
-    stack.callback(_stop, child)
-    return child
-
-
-def _stop(child: subprocess.Popen) -> None:
-    if child.poll() is None:
-        os.killpg(child.pid, signal.SIGTERM)
-        try:
-            child.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(child.pid, signal.SIGKILL)
-
-
 def _wait_healthy(url: str, backend: subprocess.Popen, log: Path) -> None:
     deadline = time.monotonic() + START_SECONDS
     while time.monotonic() < deadline:
@@ -202,8 +185,9 @@ def run_configuration(args: argparse.Namespace, database_url: str, redis_url: st
         reflex = shutil.which("reflex", path=env["PATH"])
         backend_log = data / "backend.log"
         command = [reflex, "run", "--env", "prod", "--backend-only", "--backend-host", "127.0.0.1"]
-        backend = _process(stack, [*command, "--backend-port", str(port)], env, backend_log)
-        _process(stack, [sys.executable, "-m", "resolution_app.jobs.worker"], env, data / "worker.log")
+        backend = start_child(stack, [*command, "--backend-port", str(port)], env=env, cwd=ROOT, log=backend_log)
+        worker = [sys.executable, "-m", "resolution_app.jobs.worker"]
+        start_child(stack, worker, env=env, cwd=ROOT, log=data / "worker.log")
         _wait_healthy(url, backend, backend_log)
         for users in args.users:
             warnings_before = backend_log.read_text().count(LOCK_WARNING)

@@ -19,13 +19,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from resolution_app.infra.child_processes import start_child  # noqa: E402
 from resolution_app.infra.local_postgres import LocalPostgresError, running_postgres  # noqa: E402
 from resolution_app.infra.local_redis import LocalRedisError, running_redis  # noqa: E402
 from resolution_app.infra.seaweed import SeaweedError, running_seaweed  # noqa: E402
 from resolution_app.infra.settings import get_settings  # noqa: E402
 
 S3_PORT = int(os.environ.get("SEAWEED_S3_PORT", "8333"))
-STOP_SECONDS = 15
 
 
 def _stop_on_term(*_: object) -> None:
@@ -51,20 +51,7 @@ def _servers(stack: ExitStack, env: dict[str, str], scaled: bool) -> None:
 
 
 def _process(stack: ExitStack, command: list[str], env: dict[str, str]) -> subprocess.Popen:
-    """A child in a process group of its own, stopped (SIGINT, then SIGKILL) when the stack closes."""
-    child = subprocess.Popen(command, env=env, cwd=ROOT, start_new_session=True)
-    stack.callback(_stop, child)
-    return child
-
-
-def _stop(child: subprocess.Popen) -> None:
-    if child.poll() is not None:
-        return
-    os.killpg(child.pid, signal.SIGINT)
-    try:
-        child.wait(timeout=STOP_SECONDS)
-    except subprocess.TimeoutExpired:
-        os.killpg(child.pid, signal.SIGKILL)
+    return start_child(stack, command, env=env, cwd=ROOT, stop_signal=signal.SIGINT)  # as Ctrl-C in a terminal
 
 
 def _serve(stack: ExitStack, env: dict[str, str], job_workers: int) -> int:

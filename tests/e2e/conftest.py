@@ -5,19 +5,19 @@ If Chromium or the app can't start, these tests fail with the reason; they never
 
 import os
 import shutil
-import signal
 import socket
 import subprocess
 import sys
 import time
 import urllib.request
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
+from resolution_app.infra.child_processes import start_child
 from resolution_app.infra.seaweed import pick_free_s3_port, running_seaweed
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -105,25 +105,10 @@ def app_url(app_data_dir: Path, e2e_database_url: str) -> Iterator[str]:
             "--backend-port",
             str(port),
         ]
-        with log.open("w") as out:
-            app = subprocess.Popen(
-                command, env=env, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
-            )
-        try:
+        with ExitStack() as stack:
+            app = start_child(stack, command, env=env, cwd=ROOT, log=log)
             _wait_until_up(url, app, log)
             yield url
-        finally:
-            _stop(app)
-
-
-def _stop(app: subprocess.Popen) -> None:
-    if app.poll() is not None:
-        return
-    os.killpg(app.pid, signal.SIGTERM)
-    try:
-        app.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        os.killpg(app.pid, signal.SIGKILL)
 
 
 @pytest.fixture(scope="session")

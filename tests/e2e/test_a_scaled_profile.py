@@ -22,6 +22,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, WebSocket, expect
 
+from resolution_app.infra.child_processes import start_child
 from resolution_app.infra.local_redis import running_redis
 from resolution_app.infra.seaweed import pick_free_s3_port, running_seaweed
 from tests.databases import fresh_database
@@ -32,22 +33,9 @@ CADDYFILE = ROOT / "deploy" / "Caddyfile"
 
 
 def _process(stack: ExitStack, command: list[str], env: dict[str, str], log: Path) -> subprocess.Popen:
-    with log.open("a") as out:
-        child = subprocess.Popen(
-            command, env=env, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
-        )
+    child = start_child(stack, command, env=env, cwd=ROOT, log=log)
     child.log = log  # what _wait_for shows if it dies
-    stack.callback(_stop, child)
     return child
-
-
-def _stop(child: subprocess.Popen) -> None:
-    if child.poll() is None:
-        os.killpg(child.pid, signal.SIGTERM)
-        try:
-            child.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(child.pid, signal.SIGKILL)
 
 
 def _answers(url: str) -> bool:
