@@ -6,6 +6,8 @@ This module sorts first among the e2e tests: it exports the frontend for its own
 the shared app of the other modules builds its own.
 """
 
+import csv
+import io
 import os
 import re
 import shutil
@@ -168,6 +170,21 @@ def _accept(creator: Page, case_id: str, amount: str) -> None:
     expect(creator.locator(".status-badge")).to_have_text("Buyer won")
 
 
+def _downloads_from_every_backend(creator: Page, case_id: str) -> None:
+    """A signed evidence link and the CSV export, asked for twice each: round robin sends one to each backend."""
+    creator.goto(f"/creator/resolutions/{case_id}")
+    link = creator.locator(".timeline-item").first.locator("a", has_text="screenshot.png").get_attribute("href")
+    for _ in range(2):
+        response = creator.request.get(link)
+        assert response.ok and response.body().startswith(b"\x89PNG"), response.status
+    creator.goto("/creator/resolutions")
+    for _ in range(2):
+        with creator.expect_download() as download:
+            creator.get_by_role("button", name="Export CSV").click()
+        case_ids = [row[0] for row in csv.reader(io.StringIO(download.value.path().read_text()))]
+        assert case_id in case_ids
+
+
 def test_a_claim_with_files_and_its_acceptance_across_two_backends(new_scaled_page):
     buyer = new_scaled_page()
     log_in(buyer, "buyer@example.com", "/purchases")
@@ -177,6 +194,7 @@ def test_a_claim_with_files_and_its_acceptance_across_two_backends(new_scaled_pa
     _accept(creator, case_id, "$19.00")
     buyer.reload()  # a new page load: any backend may answer it, and the buyer is still signed in
     expect(buyer.locator(".status-badge")).to_have_text("Buyer won")
+    _downloads_from_every_backend(creator, case_id)
 
 
 def _live_socket(sockets: list[WebSocket]) -> WebSocket:

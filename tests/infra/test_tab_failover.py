@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 from redis.asyncio import Redis
 
 from resolution_app.infra.tab_failover import FailoverTokenManager
+from tests.event_loops import run_apart
 
 
 @asynccontextmanager
@@ -45,7 +46,7 @@ def test_a_tab_whose_backend_died_keeps_its_token_on_the_other(redis_url):
             assert await survivor.link_token_to_sid("tab-1", "sid-on-survivor") is None
             assert (await survivor._fetch_socket_record("tab-1")).instance_id == survivor.instance_id
 
-    asyncio.run(scenario())
+    run_apart(scenario())
 
 
 def test_a_duplicated_tab_on_a_live_backend_still_gets_a_token_of_its_own(redis_url):
@@ -56,4 +57,4 @@ def test_a_duplicated_tab_on_a_live_backend_still_gets_a_token_of_its_own(redis_
             assert new_token not in (None, "tab-2")
             assert (await second._fetch_socket_record("tab-2")).instance_id == first.instance_id
 
-    asyncio.run(scenario())
+    run_apart(scenario())

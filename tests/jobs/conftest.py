@@ -6,8 +6,7 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Coroutine, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -19,6 +18,7 @@ from resolution_app.domain.enums import CaseAction
 from resolution_app.infra.db import transaction
 from resolution_app.infra.job_queue import connector, queue
 from resolution_app.models import CaseEvent
+from tests.event_loops import run_apart
 
 ROOT = Path(__file__).resolve().parents[2]
 WAIT_SECONDS = 60
@@ -29,12 +29,6 @@ def job_queue(database, postgres_url: str) -> Iterator[str]:
     """The queue pointed at the tests' database (emptied before each test with the rest); yields its URL."""
     with queue.replace_connector(connector(postgres_url)):
         yield postgres_url
-
-
-def _run(coroutine_function: Callable[[], Coroutine]) -> None:
-    """asyncio.run in a thread of its own: the e2e tests' Playwright keeps an event loop in this one."""
-    with ThreadPoolExecutor(max_workers=1) as thread:
-        thread.submit(asyncio.run, coroutine_function()).result()
 
 
 def _jobs_ready() -> int:
@@ -54,7 +48,7 @@ def run_jobs_until_idle(rounds: int = 20) -> None:
                     return
         raise AssertionError(f"jobs still ready after {rounds} rounds")
 
-    _run(work)
+    run_apart(work())
 
 
 def defer(task_name: str, **kwargs: object) -> None:
@@ -62,7 +56,7 @@ def defer(task_name: str, **kwargs: object) -> None:
         async with queue.open_async():
             await queue.configure_task(task_name).defer_async(**kwargs)
 
-    _run(send)
+    run_apart(send())
 
 
 def expiry_events(case_id: int) -> int:
