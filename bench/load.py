@@ -11,9 +11,13 @@ for --seconds: per action (log in, list, open case, send message) the count, fai
 per second. Reflex's "lock held too long" warnings are counted in the backend's log over the whole run, first
 log-ins included. Locust's CSV and HTML reports land in --reports.
 
+Then, with several workers on a Redis of our own, the fault phase: the same load again, Redis restarted (nothing kept)
+half-way through; a tab whose action failed reloads, as a person would. It prints the failures before the restart,
+in the 10 s after it and later (0: the app recovered by itself).
+
 PostgreSQL is BENCH_DATABASE_URL's (its database is emptied first) or a local one in a temporary folder; Redis is
-REDIS_URL's or a redis-server of our own. The client and the server share this machine's cores (2 here): compare the
-figures of one run with each other, not with another machine's.
+REDIS_URL's (then no fault phase: it is not ours to restart) or a redis-server of our own. The client and the server
+share this machine's cores (2 here): compare the figures of one run with each other, not with another machine's.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.request
 from contextlib import ExitStack
@@ -48,6 +53,41 @@ LOCK_WARNING = "was held too long"
 START_SECONDS = 180
 SEED = "seed-load-buyers"
 SETTLE_SECONDS = 15  # after the last user started, before the figures start (bench/locustfile.py)
+RECOVERY_SECONDS = 10  # after Redis restarted: tabs whose state went with it fail until they reload
+
+
+class OwnRedis:
+    """A redis-server of ours on one port, which the fault phase restarts (nothing kept, as without persistence)."""
+
+    def __init__(self) -> None:
+        self.folder, self.port, self._stack = Path(tempfile.mkdtemp(prefix="rc-load-redis-")), _free_port(), ExitStack()
+
+    def start(self) -> str:
+        return self._stack.enter_context(running_redis(self.folder, self.port))
+
+    def restart(self) -> None:
+        self._stack.close()
+        self.start()
+
+    def close(self) -> None:
+        self._stack.close()
+
+
+@dataclass(frozen=True)
+class Recovery:
+    """Redis restarted in the middle of a run: failures before it, in the RECOVERY_SECONDS after it, and later."""
+
+    workers: int
+    users: int
+    before: int
+    just_after: int
+    later: int
+
+    def result_line(self) -> str:
+        return (
+            f"RESULT load_w{self.workers}_u{self.users}_redis_restart failures_before={self.before} "
+            f"failures_first_{RECOVERY_SECONDS}s={self.just_after} failures_later={self.later}"
+        )
 
 
 def load_buyer_email(number: int) -> str:
@@ -164,7 +204,9 @@ def _environment(database_url: str, redis_url: str, workers: int, data: Path, ur
     return env
 
 
-def run_configuration(args: argparse.Namespace, database_url: str, redis_url: str, workers: int) -> list[Figures]:
+def run_configuration(
+    args: argparse.Namespace, database_url: str, redis_url: str, workers: int, redis: OwnRedis | None
+) -> tuple[list[Figures], list[Recovery]]:
     fresh_postgres(database_url)
     if workers > 1:
         subprocess.run(["redis-cli", "-u", redis_url, "FLUSHDB"], check=True, stdout=subprocess.DEVNULL)
@@ -174,13 +216,8 @@ def run_configuration(args: argparse.Namespace, database_url: str, redis_url: st
     env = _environment(database_url, redis_url, workers, data, url)
     prepare = "from resolution_app.services.startup import prepare; prepare()"
     subprocess.run([sys.executable, "-c", prepare], env=env, cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
-    seed = (
-        f"import sys; sys.path.insert(0, 'bench'); from load import seed_load_buyers; seed_load_buyers({args.buyers})"
-    )
-    subprocess.run([sys.executable, "-c", seed], env=env, cwd=ROOT, check=True)
-    port = _free_port()
-    url = f"http://127.0.0.1:{port}"
-    figures = []
+    subprocess.run([sys.executable, __file__, SEED, str(args.buyers)], env=env, cwd=ROOT, check=True)
+    figures, recoveries = [], []
     with ExitStack() as stack:
         reflex = shutil.which("reflex", path=env["PATH"])
         backend_log = data / "backend.log"
@@ -194,11 +231,50 @@ def run_configuration(args: argparse.Namespace, database_url: str, redis_url: st
             rows = _locust(args, env, url, workers, users)
             figures.append(Figures(workers, users, rows, backend_log.read_text().count(LOCK_WARNING) - warnings_before))
             _report_one(figures[-1])
-    return figures
+            if redis is not None and workers > 1:
+                recoveries.append(_redis_restarted(args, env, url, workers, users, redis))
+    return figures, recoveries
 
 
-def _locust(args: argparse.Namespace, env: dict[str, str], url: str, workers: int, users: int) -> dict:
-    prefix = args.reports / f"load_w{workers}_u{users}"
+def _redis_restarted(
+    args: argparse.Namespace, env: dict[str, str], url: str, workers: int, users: int, redis: OwnRedis
+) -> Recovery:
+    """The same load again, with Redis restarted half-way through the measured time; failures counted per second."""
+    restart_after = users / args.spawn_rate + SETTLE_SECONDS + args.seconds / 2
+    timer = threading.Timer(restart_after, redis.restart)
+    timer.start()
+    started = time.time()
+    try:
+        _locust(args, env, url, workers, users, suffix="_redis_restart")
+    finally:
+        timer.cancel()
+    restarted_at = started + restart_after
+    history = args.reports / f"load_w{workers}_u{users}_redis_restart_stats_history.csv"
+    with history.open(newline="") as rows:
+        failures = [  # (unix time, failures that second) of all actions together
+            (int(row["Timestamp"]), float(row["Failures/s"]))
+            for row in csv.DictReader(rows)
+            if row["Name"] == "Aggregated"
+        ]
+    recovery = Recovery(
+        workers,
+        users,
+        before=round(sum(n for t, n in failures if t < restarted_at)),
+        just_after=round(sum(n for t, n in failures if restarted_at <= t < restarted_at + RECOVERY_SECONDS)),
+        later=round(sum(n for t, n in failures if t >= restarted_at + RECOVERY_SECONDS)),
+    )
+    print(
+        f"  Redis restarted under load: {recovery.before} failures before, {recovery.just_after} in the "
+        f"{RECOVERY_SECONDS} s after, {recovery.later} later",
+        flush=True,
+    )
+    return recovery
+
+
+def _locust(
+    args: argparse.Namespace, env: dict[str, str], url: str, workers: int, users: int, suffix: str = ""
+) -> dict:
+    prefix = args.reports / f"load_w{workers}_u{users}{suffix}"
     ramp_seconds = users / args.spawn_rate
     command = [
         shutil.which("locust", path=env["PATH"]),
@@ -250,7 +326,7 @@ def _report_one(figures: Figures) -> None:
     print(f"  Reflex lock-held-too-long warnings: {figures.lock_warnings}", flush=True)
 
 
-def _report(all_figures: list[Figures]) -> None:
+def _report(all_figures: list[Figures], recoveries: list[Recovery]) -> None:
     print(
         f"\nTarget: {TARGET_USERS} users with p95 under {TARGET_P95_MS} ms and no errors "
         "(2 cores; Locust runs beside the server)."
@@ -263,6 +339,8 @@ def _report(all_figures: list[Figures]) -> None:
     print()
     for figures in all_figures:
         print(figures.result_line())
+    for recovery in recoveries:
+        print(recovery.result_line())
 
 
 def main() -> None:
@@ -273,17 +351,29 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=60.0, help="how long the steady state is measured")
     parser.add_argument("--buyers", type=int, default=200, help="buyer accounts, each with an open case")
     parser.add_argument("--reports", type=Path, default=ROOT / "bench" / "reports", help="Locust's CSV and HTML")
+    parser.add_argument(
+        "--no-redis-restart",
+        action="store_true",
+        help="skip the fault phase (with several workers and our own Redis: the load again, Redis restarted in it)",
+    )
     args = parser.parse_args()
     args.reports.mkdir(parents=True, exist_ok=True)
+    figures, recoveries = [], []
     with ExitStack() as stack:
         database_url = os.environ.get("BENCH_DATABASE_URL") or stack.enter_context(
             running_postgres(Path(tempfile.mkdtemp(prefix="rc-load-pg-")), options=FAST_UNSAFE_OPTIONS)
         )
-        redis_url = os.environ.get("REDIS_URL") or stack.enter_context(
-            running_redis(Path(tempfile.mkdtemp(prefix="rc-load-redis-")))
-        )
-        figures = [f for workers in args.workers for f in run_configuration(args, database_url, redis_url, workers)]
-    _report(figures)
+        redis = None if os.environ.get("REDIS_URL") else OwnRedis()  # someone else's Redis is not ours to restart
+        if redis is not None:
+            stack.callback(redis.close)
+        redis_url = os.environ.get("REDIS_URL") or redis.start()
+        for workers in args.workers:
+            measured, recovered = run_configuration(
+                args, database_url, redis_url, workers, None if args.no_redis_restart else redis
+            )
+            figures += measured
+            recoveries += recovered
+    _report(figures, recoveries)
 
 
 if __name__ == "__main__":

@@ -67,6 +67,7 @@ class TabUser(User):
         self.socket: socketio.Client | None = None
         self.case_ids: list[int] = []
         self.open_case: int | None = None
+        self.broken = False  # the last action failed: the person reloads, as they would a page that went wrong
         self._timed("log in", self._new_tab)
         self._timed("list", self._list)
 
@@ -184,11 +185,14 @@ class TabUser(User):
             self.socket = None
 
     def _timed(self, name: str, action: Callable[..., None], *args: object) -> None:
+        if self.broken and action != self._new_tab:
+            self.broken, self.open_case = False, None
+            self._timed("log in", self._new_tab)
         started, error = time.perf_counter(), None
         try:
             action(*args)
         except Exception as caught:  # noqa: BLE001 - every failure is Locust's to count, with its reason
-            error = caught
+            error, self.broken = caught, True
         self.environment.events.request.fire(
             request_type="reflex",
             name=name,
