@@ -26,6 +26,10 @@ def _presence_channel(instance_id: str) -> str:
 
 
 class FailoverTokenManager(RedisTokenManager):
+    """Reflex 0.10.1's manager (its record helpers included), with stale records of dead backends dropped. In the
+    second after Redis restarts, before a backend has subscribed again, it may look dead: a tab reconnecting then
+    keeps its token even if a twin tab holds it, which is how Reflex behaved before it told duplicates apart."""
+
     async def link_token_to_sid(self, token: str, sid: str) -> str | None:
         try:
             record = await self._fetch_socket_record(token)
