@@ -12,8 +12,10 @@ per second. Reflex's "lock held too long" warnings are counted in the backend's 
 log-ins included. Locust's CSV and HTML reports land in --reports.
 
 Then, with several workers on a Redis of our own, the fault phase: the same load again, Redis restarted (nothing kept)
-half-way through; a tab whose action failed reloads, as a person would. It prints the failures before the restart,
-in the 10 s after it and later (0: the app recovered by itself).
+half-way through. A tab's next action after it meets a state the server has forgotten: the page reloads itself
+(resolution_app/state/forgotten_tabs.py), so that action fails, and the tab goes on as a new page load. It prints
+the failures before the restart, the tabs that reloaded after it (about one per person), and the actions that failed
+again beyond that one reload each (0: the app recovered by itself).
 
 PostgreSQL is BENCH_DATABASE_URL's (its database is emptied first) or a local one in a temporary folder; Redis is
 REDIS_URL's (then no fault phase: it is not ours to restart) or a redis-server of our own. The client and the server
@@ -53,7 +55,6 @@ LOCK_WARNING = "was held too long"
 START_SECONDS = 180
 SEED = "seed-load-buyers"
 SETTLE_SECONDS = 15  # after the last user started, before the figures start (bench/locustfile.py)
-RECOVERY_SECONDS = 10  # after Redis restarted: tabs whose state went with it fail until they reload
 
 
 class OwnRedis:
@@ -75,18 +76,19 @@ class OwnRedis:
 
 @dataclass(frozen=True)
 class Recovery:
-    """Redis restarted in the middle of a run: failures before it, in the RECOVERY_SECONDS after it, and later."""
+    """Redis restarted in the middle of a run: failures before it; after it, the people whose tab reloaded (its next
+    action met a forgotten state) and the failures beyond that one each (0: the app recovered by itself)."""
 
     workers: int
     users: int
     before: int
-    just_after: int
-    later: int
+    tabs_reloaded: int
+    failed_again: int
 
     def result_line(self) -> str:
         return (
             f"RESULT load_w{self.workers}_u{self.users}_redis_restart failures_before={self.before} "
-            f"failures_first_{RECOVERY_SECONDS}s={self.just_after} failures_later={self.later}"
+            f"tabs_reloaded={self.tabs_reloaded} failed_again={self.failed_again}"
         )
 
 
@@ -249,23 +251,19 @@ def _redis_restarted(
     finally:
         timer.cancel()
     restarted_at = started + restart_after
-    history = args.reports / f"load_w{workers}_u{users}_redis_restart_stats_history.csv"
-    with history.open(newline="") as rows:
-        failures = [  # (unix time, failures that second) of all actions together
-            (int(row["Timestamp"]), float(row["Failures/s"]))
-            for row in csv.DictReader(rows)
-            if row["Name"] == "Aggregated"
-        ]
+    log = _failure_log(args.reports / f"load_w{workers}_u{users}_redis_restart")
+    failures = [line.split("\t") for line in log.read_text().splitlines()] if log.exists() else []
+    after = [person for at, person, *_ in failures if float(at) >= restarted_at]
     recovery = Recovery(
         workers,
         users,
-        before=round(sum(n for t, n in failures if t < restarted_at)),
-        just_after=round(sum(n for t, n in failures if restarted_at <= t < restarted_at + RECOVERY_SECONDS)),
-        later=round(sum(n for t, n in failures if t >= restarted_at + RECOVERY_SECONDS)),
+        before=len(failures) - len(after),
+        tabs_reloaded=len(set(after)),
+        failed_again=len(after) - len(set(after)),
     )
     print(
-        f"  Redis restarted under load: {recovery.before} failures before, {recovery.just_after} in the "
-        f"{RECOVERY_SECONDS} s after, {recovery.later} later",
+        f"  Redis restarted under load: {recovery.before} failures before; after it, {recovery.tabs_reloaded} tabs "
+        f"reloaded (their next action failed) and {recovery.failed_again} actions failed again",
         flush=True,
     )
     return recovery
@@ -299,15 +297,22 @@ def _locust(
         "--exit-code-on-error",
         "0",
     ]
+    _failure_log(prefix).unlink(missing_ok=True)
     locust_env = {
         **env,
         "PYTHONPATH": f"{ROOT}:{BENCH}",
         "LOAD_BUYERS": str(args.buyers),
         "LOAD_SETTLE_SECONDS": str(SETTLE_SECONDS),
+        "LOAD_FAILURE_LOG": str(_failure_log(prefix)),
     }
     subprocess.run(command, env=locust_env, cwd=ROOT, check=True)
     with open(f"{prefix}_stats.csv", newline="") as stats:
         return {row["Name"]: row for row in csv.DictReader(stats)}
+
+
+def _failure_log(prefix: Path) -> Path:
+    """Each failure of a Locust run, timed to the millisecond (bench/locustfile.py writes it)."""
+    return prefix.with_name(f"{prefix.name}_failures.log")
 
 
 # --- The report --------------------------------------------------------------------------------------------------

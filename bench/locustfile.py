@@ -33,6 +33,7 @@ from resolution_app.state.creator import CreatorCaseState, CreatorTableState
 
 LOAD_BUYERS = int(os.environ.get("LOAD_BUYERS", "100"))
 SETTLE_SECONDS = float(os.environ.get("LOAD_SETTLE_SECONDS", "10"))
+FAILURE_LOG = os.environ.get("LOAD_FAILURE_LOG", "")
 CREATOR = "creator@example.com"
 _buyer_numbers = count()
 
@@ -45,6 +46,14 @@ def _measure_the_steady_state(environment: Environment, **_: object) -> None:
         gevent.spawn_later(SETTLE_SECONDS, environment.runner.stats.reset_all)
 
     environment.events.spawning_complete.add_listener(settle)
+
+
+@events.request.add_listener
+def _log_failure(name: str, exception: Exception | None, context: dict, **_: object) -> None:
+    """Each failure: when, whose and why, for bench/load.py to place against the Redis restart."""
+    if exception is not None and FAILURE_LOG:
+        with open(FAILURE_LOG, "a") as log:
+            log.write(f"{time.time():.3f}\t{context['person']}\t{name}\t{exception}\n")
 
 
 class Failed(Exception):
@@ -166,6 +175,8 @@ class TabUser(User):
         except queue.Empty:
             raise Failed(f"no answer within {TIMEOUT_SECONDS} s") from None
         delta, answers = self.tab.take_in(update)
+        if self.tab.reloaded:
+            raise Failed("the page reloaded itself: the server had forgotten the tab")
         for answer in answers:
             self._send(answer)
         return delta
@@ -185,9 +196,10 @@ class TabUser(User):
             self.socket = None
 
     def _timed(self, name: str, action: Callable[..., None], *args: object) -> None:
-        if self.broken and action != self._new_tab:
+        if self.broken and action != self._new_tab:  # the person reloads; what they meant to click waits a turn
             self.broken, self.open_case = False, None
             self._timed("log in", self._new_tab)
+            return
         started, error = time.perf_counter(), None
         try:
             action(*args)
@@ -199,7 +211,7 @@ class TabUser(User):
             response_time=(time.perf_counter() - started) * 1000,
             response_length=0,
             exception=error,
-            context={},
+            context={"person": id(self)},  # one simulated person: creators share an account
         )
 
 

@@ -24,6 +24,7 @@ from reflex.state import State  # noqa: E402
 from resolution_app.services.accounts import SESSION_HEADER  # noqa: E402
 from resolution_app.services.demo_data import DEMO_PASSWORD  # noqa: E402
 from resolution_app.state.creator import CreatorTableState  # noqa: E402
+from resolution_app.state.forgotten_tabs import RELOAD_SCRIPT  # noqa: E402
 from resolution_app.state.session import SessionState  # noqa: E402
 
 ROOT_STATE = State.get_full_name()
@@ -45,12 +46,13 @@ def hydrated(delta: dict) -> bool:
 
 @dataclass
 class Tab:
-    """What a tab knows: its token, its session cookie, the page it is on."""
+    """What a tab knows: its token, its session cookie, the page it is on, whether the server told it to reload."""
 
     url: str
     token: str = field(default_factory=lambda: str(uuid.uuid4()))
     cookie: str = ""
     path: str = "/login"
+    reloaded: bool = False
 
     def connect_url(self) -> str:
         return f"{self.url}?token={self.token}"
@@ -72,14 +74,16 @@ class Tab:
 
     def take_in(self, update: dict[str, Any]) -> tuple[dict[str, Any], list[dict[str, Any]]]:
         """An update the server pushed: its delta, and the events the browser sends in answer (the time-zone
-        script the creator's table runs)."""
+        script the creator's table runs). A tab the server had forgotten is told to reload."""
         delta = update.get("delta") or {}
         if cookie := delta.get(SESSION, {}).get("token_rx_state_"):
             self.cookie = cookie
+        scripts = [sent["payload"] for sent in update.get("events") or [] if sent.get("name") == "_call_script"]
+        self.reloaded = self.reloaded or any(script.get("javascript_code") == RELOAD_SCRIPT for script in scripts)
         answers = [
             event(f"{CreatorTableState.get_full_name()}.set_zone", self.path, {"zone": "UTC"})
-            for sent in update.get("events") or []
-            if sent.get("name") == "_call_script" and "set_zone" in (sent["payload"].get("callback") or "")
+            for script in scripts
+            if "set_zone" in (script.get("callback") or "")
         ]
         return delta, answers
 

@@ -14,11 +14,13 @@ from resolution_app.pages.review import queue_page, review_case_page
 from resolution_app.state.buyer import BalanceState, BuyerCasesState, BuyerCaseState, ClaimState, PurchasesState
 from resolution_app.state.creator import CreatorCaseState, CreatorPaymentsState, CreatorTableState
 from resolution_app.state.creator_settings import AutoRespondState, LegalState
+from resolution_app.state.forgotten_tabs import ForgottenTabs
 from resolution_app.state.notifications import NotificationSettingsState, NotificationsState
 from resolution_app.state.review import ReviewCaseState, ReviewQueueState
 from resolution_app.state.session import SessionState
 
 app = rx.App(api_transformer=[api, UploadGuard], stylesheets=["/app.css"])
+app.add_middleware(ForgottenTabs())
 
 
 def index() -> rx.Component:

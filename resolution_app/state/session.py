@@ -47,6 +47,7 @@ class SessionState(rx.State):
     auth_error: str = ""
     just_opened_case: int = 0  # the case the claim form just opened: its page then says what happens next
     unread_notifications: int = 0  # the bell's count
+    _tab_known: bool = False  # this state saw the tab connect (state/forgotten_tabs.py)
 
     async def _user(self) -> User | None:
         """The signed-in user, read afresh from the server-side session on every call."""
