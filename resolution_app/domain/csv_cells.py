@@ -1,9 +1,12 @@
 """The creator's CSV export as cells: the header, one case's row, and formula-safe text."""
 
+from collections.abc import Sequence
 from datetime import UTC, datetime
-from typing import Protocol
+from typing import NamedTuple
 
+from resolution_app.domain.enums import REASON_LABELS, STATUS_LABELS
 from resolution_app.domain.money import to_decimal_string
+from resolution_app.domain.next_step import someones_deadline
 
 # A spreadsheet runs a cell starting with these as a formula (CSV injection); tab and CR start one in some apps.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -24,33 +27,21 @@ EXPORT_HEADER: list[str] = [
 ]
 
 
-class ExportableCase(Protocol):
-    """What a row of the export needs; the services' CaseRow has it."""
+class ExportRow(NamedTuple):
+    """A case as the export reads it from the database, in its columns' order: values, not labels."""
 
-    @property
-    def case_id(self) -> int: ...
-    @property
-    def reason(self) -> str: ...  # the label people read
-    @property
-    def customer_name(self) -> str: ...
-    @property
-    def customer_email(self) -> str: ...
-    @property
-    def customer_username(self) -> str: ...
-    @property
-    def product(self) -> str: ...
-    @property
-    def amount_minor(self) -> int: ...
-    @property
-    def currency(self) -> str: ...
-    @property
-    def status_label(self) -> str: ...
-    @property
-    def opened_at(self) -> datetime: ...
-    @property
-    def due_at(self) -> datetime | None: ...
-    @property
-    def resolved_at(self) -> datetime | None: ...
+    id: int
+    reason: str  # a Reason value
+    amount_minor: int
+    currency: str
+    status: str  # a CaseStatus value
+    opened_at: datetime
+    due_at: datetime | None
+    resolved_at: datetime | None
+    customer_name: str
+    customer_email: str
+    customer_username: str
+    product: str
 
 
 def safe_cell(value: str) -> str:
@@ -63,21 +54,32 @@ def iso_utc(moment: datetime | None) -> str:
     return moment.astimezone(UTC).isoformat(timespec="seconds") if moment else ""
 
 
-def export_cells(case: ExportableCase) -> list[str]:
-    """One case as the export's cells, in EXPORT_HEADER's order."""
+# The labels people read, made safe once rather than once per row.
+_REASON_CELLS = {reason.value: safe_cell(label) for reason, label in REASON_LABELS.items()}
+_STATUS_CELLS = {status.value: safe_cell(label) for status, label in STATUS_LABELS.items()}
+
+
+def export_cells(case: ExportRow | Sequence) -> list[str]:
+    """One case as the export's cells, in EXPORT_HEADER's order: what the table shows in its row.
+
+    Any row in ExportRow's order will do: the query's rows are unpacked by position, which for 100,000 rows is
+    much cheaper than reading each field by name.
+    """
+    case_id, reason, amount_minor, currency, status, opened_at, due_at, resolved_at, *texts = case
+    name, email, username, product = texts
     # Only the text people typed (names, products) or that comes from labels goes through safe_cell: the amount
     # and dates are ours, and quoting a negative amount would break it as a number.
     return [
-        str(case.case_id),
-        safe_cell(case.reason),
-        safe_cell(case.customer_name),
-        safe_cell(case.customer_email),
-        safe_cell(case.customer_username),
-        safe_cell(case.product),
-        to_decimal_string(case.amount_minor, case.currency),
-        case.currency,
-        safe_cell(case.status_label),
-        iso_utc(case.opened_at),
-        iso_utc(case.due_at),
-        iso_utc(case.resolved_at),
+        str(case_id),
+        _REASON_CELLS[reason],
+        safe_cell(name),
+        safe_cell(email),
+        safe_cell(username),
+        safe_cell(product),
+        to_decimal_string(amount_minor, currency),
+        currency,
+        _STATUS_CELLS[status],
+        iso_utc(opened_at),
+        iso_utc(someones_deadline(status, due_at)),
+        iso_utc(resolved_at),
     ]

@@ -39,6 +39,7 @@ def format_money(amount_minor: int, currency: str, locale: str = "en_US") -> str
     return format_currency(to_decimal(amount_minor, currency), currency, locale=locale)
 
 
+@lru_cache(maxsize=8192)  # as format_money: an export repeats a few prices 100,000 times
 def to_decimal_string(amount_minor: int, currency: str) -> str:
     """Plain machine-readable amount for CSV: "19.00", "1000" for JPY, "-5.25"; no symbol, no grouping."""
     return format(to_decimal(amount_minor, currency), "f")

@@ -15,6 +15,8 @@ class Case(SQLModel, table=True):
         Index("ix_case_business_opened", "business_id", "opened_at"),
         Index("ix_case_business_status_due", "business_id", "status", "due_at"),
         Index("ix_case_status_due", "status", "due_at"),
+        # The reviewers' queue counts unclaimed, mine and "waiting on a party" from this index alone.
+        Index("ix_case_status_asked_claimed", "status", "info_requested_by", "assigned_reviewer_id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -48,6 +50,7 @@ class CaseEvent(SQLModel, table=True):
     """One immutable line of a case's timeline and audit trail."""
 
     __tablename__ = "case_event"
+    __table_args__ = (Index("ix_case_event_kind_at", "kind", "at"),)  # the queue's "decided today"
 
     id: int | None = Field(default=None, primary_key=True)
     case_id: int = Field(foreign_key="case.id", index=True)

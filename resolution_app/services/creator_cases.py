@@ -5,9 +5,22 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import ColumnElement, Row, Select, String, and_, bindparam, func, literal_column, or_
+from sqlalchemy import (
+    ColumnElement,
+    DateTime,
+    Row,
+    Select,
+    String,
+    and_,
+    bindparam,
+    func,
+    literal_column,
+    or_,
+    type_coerce,
+)
 from sqlmodel import Session, select
 
+from resolution_app.domain.csv_cells import ExportRow
 from resolution_app.domain.enums import REASON_LABELS, STATUS_LABELS, CaseStatus, Reason
 from resolution_app.domain.errors import InvalidInput
 from resolution_app.domain.ids import MAX_ID
@@ -17,6 +30,7 @@ from resolution_app.domain.text import has_control_characters
 from resolution_app.infra.clock import clock
 from resolution_app.infra.db import read, transaction
 from resolution_app.models import BusinessMember, Case, Payment, Product, TablePreference, User
+from resolution_app.models.base import UTCDateTime
 from resolution_app.services.access import business_ids_of
 
 WAITING_ON_CREATOR = (CaseStatus.MERCHANT_RESPONSE_NEEDED, CaseStatus.MERCHANT_INFO_NEEDED)
@@ -180,12 +194,25 @@ def _filtered(query: Select, f: CaseFilter) -> Select:
     return query
 
 
-_ROWS = (
-    select(*ROW_COLUMNS)
-    .join(User, User.id == Case.buyer_id)
-    .join(Payment, Payment.id == Case.payment_id)
-    .join(Product, Product.id == Payment.product_id)
+# The export's: the same, with dates as the driver reads them (aware, in the session's zone; csv_cells.iso_utc
+# writes them in UTC) rather than through UTCDateTime for each of 300,000 values. In csv_cells.ExportRow's order.
+EXPORT_COLUMNS = tuple(
+    type_coerce(column, DateTime(timezone=True)).label(column.key) if isinstance(column.type, UTCDateTime) else column
+    for column in ROW_COLUMNS
 )
+assert [column.key for column in EXPORT_COLUMNS] == ["id", *ExportRow._fields[1:]], "the export's columns moved"
+
+
+def _rows_select(columns: tuple) -> Select:
+    return (
+        select(*columns)
+        .join(User, User.id == Case.buyer_id)
+        .join(Payment, Payment.id == Case.payment_id)
+        .join(Product, Product.id == Payment.product_id)
+    )
+
+
+_ROWS, _EXPORT_ROWS = _rows_select(ROW_COLUMNS), _rows_select(EXPORT_COLUMNS)
 # Each sort's ORDER BY, built once (empty values last, then newest id first): (sort key, descending) -> clauses.
 _ORDERS = {
     (key, descending): (column.desc().nulls_last() if descending else column.asc().nulls_last(), Case.id.desc())
@@ -194,8 +221,8 @@ _ORDERS = {
 }
 
 
-def _rows_query(business_ids: list[int], f: CaseFilter) -> Select:
-    return _filtered(_scoped(_ROWS.order_by(*_ORDERS[f.sort, f.descending]), business_ids), f)
+def _rows_query(business_ids: list[int], f: CaseFilter, rows: Select = _ROWS) -> Select:
+    return _filtered(_scoped(rows.order_by(*_ORDERS[f.sort, f.descending]), business_ids), f)
 
 
 def _row(r: Row, now: datetime) -> CaseRow:
@@ -293,8 +320,9 @@ def creator_frame(session: Session, user: User) -> CreatorFrame:
     return CreatorFrame(business_ids=sorted(ids or []), open_resolutions=count, columns=columns)
 
 
-def iter_cases(user: User, f: CaseFilter, batch: int = 1000) -> Iterator[CaseRow]:
-    """Every matching case in the table's order (the CSV export), read in keyset pages of `batch` rows.
+def iter_pages(user: User, f: CaseFilter, batch: int = 1000) -> Iterator[list[Row]]:
+    """Every matching case in the table's order (the CSV export), as raw rows of EXPORT_COLUMNS in keyset pages of
+    `batch`: building a CaseRow for each of 100,000 rows would cost more than reading them.
 
     Each page is its own short transaction, not one cursor held open while a client downloads at its own pace: that
     would pin a pooled connection and an old snapshot. Keyset on (sort value, id) rather than OFFSET: with the sort
@@ -308,16 +336,17 @@ def iter_cases(user: User, f: CaseFilter, batch: int = 1000) -> Iterator[CaseRow
     column = SORTS[f.sort]
     # Empty values sort last: read the cases that have one, then those without, so no page needs an OR of the two.
     for run in (column.is_not(None), column.is_(None)):
-        yield from _keyset_pages(_rows_query(business_ids, f).where(run).limit(batch), f, batch)
+        yield from _keyset_pages(_rows_query(business_ids, f, _EXPORT_ROWS).where(run).limit(batch), f, batch)
 
 
-def _keyset_pages(query: Select, f: CaseFilter, batch: int) -> Iterator[CaseRow]:
+def _keyset_pages(query: Select, f: CaseFilter, batch: int) -> Iterator[list[Row]]:
     last: Row | None = None
     while True:
-        with transaction() as session:
-            page = list(session.exec(query if last is None else query.where(_after(f, last))))
-        now = clock.now()
-        yield from (_row(r, now) for r in page)
+        with read() as session:
+            # Core, not session.exec: the ORM's row loading took a third of a 100,000-row export.
+            page = session.connection().execute(query if last is None else query.where(_after(f, last))).all()
+        if page:
+            yield page
         if len(page) < batch:
             return
         last = page[-1]

@@ -11,7 +11,7 @@ from resolution_app.models import User
 from resolution_app.services import creator_cases
 from resolution_app.services.creator_cases import CaseFilter
 
-ROWS_PER_CHUNK = 500  # ~100 KB of text: big enough to send efficiently, small enough to keep memory flat
+ROWS_PER_CHUNK = 1000  # one page of the database's rows, ~200 KB of text: memory stays flat however many rows
 
 
 def export_cases_csv(user: User, f: CaseFilter) -> Iterator[str]:
@@ -23,11 +23,8 @@ def export_cases_csv(user: User, f: CaseFilter) -> Iterator[str]:
     writer = csv.writer(buffer)  # quotes cells with commas, quotes or line breaks; lines end in CRLF (RFC 4180)
     writer.writerow(EXPORT_HEADER)
     yield _drain(buffer)  # before the first page is read, so even a slow query shows a download under way
-    for count, row in enumerate(creator_cases.iter_cases(user, f), start=1):
-        writer.writerow(export_cells(row))
-        if count % ROWS_PER_CHUNK == 0:
-            yield _drain(buffer)
-    if buffer.tell():
+    for page in creator_cases.iter_pages(user, f, ROWS_PER_CHUNK):
+        writer.writerows(map(export_cells, page))
         yield _drain(buffer)
 
 

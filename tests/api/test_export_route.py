@@ -91,13 +91,13 @@ def test_the_file_is_dated_in_the_viewers_time_zone(world, client):
 
 def test_an_export_that_fails_midway_is_cut_off_not_ended_like_a_complete_file(world, monkeypatch):
     """On the production server: the header and first rows went out, then the database failed."""
-    real_rows = exports.creator_cases.iter_cases
+    real_pages = exports.creator_cases.iter_pages
 
-    def failing_rows(user, f):
-        yield from itertools.islice(real_rows(user, f), 2)
+    def failing_pages(user, f, batch):
+        yield from itertools.islice(real_pages(user, f, 2), 1)
         raise OperationalError("SELECT ...", {}, Exception("server closed the connection unexpectedly"))
 
-    monkeypatch.setattr(exports.creator_cases, "iter_cases", failing_rows)
+    monkeypatch.setattr(exports.creator_cases, "iter_pages", failing_pages)
     token = accounts.log_in("creator@example.com", DEMO_PASSWORD).token
     received = b""
     with served(api) as url, httpx.stream("GET", f"{url}{URL}", cookies={SESSION_COOKIE: token}) as response:

@@ -1,11 +1,11 @@
 """The CSV export's cells: formula-safe text, ISO 8601 UTC dates, plain decimal amounts."""
 
-from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from resolution_app.domain.csv_cells import EXPORT_HEADER, export_cells, iso_utc, safe_cell
+from resolution_app.domain.csv_cells import EXPORT_HEADER, ExportRow, export_cells, iso_utc, safe_cell
+from resolution_app.domain.enums import CaseStatus, Reason
 
 
 @pytest.mark.parametrize(
@@ -41,24 +41,27 @@ def test_iso_utc(moment: datetime | None, text: str) -> None:
     assert iso_utc(moment) == text
 
 
-@dataclass(frozen=True)
-class Row:
-    case_id: int = 7
-    reason: str = "Product not received"
-    customer_name: str = "Alice Moreno"
-    customer_email: str = "alice@example.com"
-    customer_username: str = "alice"
-    product: str = "Redstone Masterclass"
-    amount_minor: int = 1900
-    currency: str = "USD"
-    status_label: str = "Waiting on creator"
-    opened_at: datetime = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
-    due_at: datetime | None = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
-    resolved_at: datetime | None = None
+def a_case(**fields: object) -> ExportRow:
+    """A row as the database gives it, with these fields changed."""
+    defaults = ExportRow(
+        id=7,
+        reason=Reason.PRODUCT_NOT_RECEIVED.value,
+        amount_minor=1900,
+        currency="USD",
+        status=CaseStatus.MERCHANT_RESPONSE_NEEDED.value,
+        opened_at=datetime(2026, 11, 22, 12, 0, tzinfo=UTC),
+        due_at=datetime(2026, 11, 25, 12, 0, tzinfo=UTC),
+        resolved_at=None,
+        customer_name="Alice Moreno",
+        customer_email="alice@example.com",
+        customer_username="alice",
+        product="Redstone Masterclass",
+    )
+    return defaults._replace(**fields)
 
 
 def test_export_cells_follow_the_header() -> None:
-    cells = export_cells(Row())
+    cells = export_cells(a_case())
     assert dict(zip(EXPORT_HEADER, cells, strict=True)) == {
         "Case ID": "7",
         "Reason": "Product not received",
@@ -86,17 +89,21 @@ def test_export_cells_follow_the_header() -> None:
     ],
 )
 def test_amount_is_a_plain_decimal(amount_minor: int, currency: str, text: str) -> None:
-    cells = export_cells(Row(amount_minor=amount_minor, currency=currency))
+    cells = export_cells(a_case(amount_minor=amount_minor, currency=currency))
     assert cells[EXPORT_HEADER.index("Amount")] == text
     assert cells[EXPORT_HEADER.index("Currency")] == currency
 
 
 def test_text_people_typed_is_neutralised_but_our_numbers_are_not() -> None:
-    row = replace(
-        Row(), customer_name="=cmd|' /C calc'!A0", product="-Discount", customer_username="@me", amount_minor=-525
-    )
+    row = a_case(customer_name="=cmd|' /C calc'!A0", product="-Discount", customer_username="@me", amount_minor=-525)
     cells = dict(zip(EXPORT_HEADER, export_cells(row), strict=True))
     assert cells["Customer name"] == "'=cmd|' /C calc'!A0"
     assert cells["Product"] == "'-Discount"
     assert cells["Customer username"] == "'@me"
     assert cells["Amount"] == "-5.25"  # a number, not text
+
+
+def test_under_review_the_due_time_is_no_ones_deadline() -> None:
+    cells = dict(zip(EXPORT_HEADER, export_cells(a_case(status=CaseStatus.UNDER_PLATFORM_REVIEW.value)), strict=True))
+    assert cells["Status"] == "Under platform review"
+    assert cells["Due"] == ""
