@@ -23,7 +23,6 @@ from sqlmodel import Session, select
 from resolution_app.domain.csv_cells import ExportRow
 from resolution_app.domain.enums import REASON_LABELS, STATUS_LABELS, CaseStatus, Reason
 from resolution_app.domain.errors import InvalidInput
-from resolution_app.domain.ids import MAX_ID
 from resolution_app.domain.money import format_money
 from resolution_app.domain.next_step import someones_deadline
 from resolution_app.domain.text import has_control_characters
@@ -213,16 +212,43 @@ def _rows_select(columns: tuple) -> Select:
 
 
 _ROWS, _EXPORT_ROWS = _rows_select(ROW_COLUMNS), _rows_select(EXPORT_COLUMNS)
+
+
 # Each sort's ORDER BY, built once (empty values last, then newest id first): (sort key, descending) -> clauses.
-_ORDERS = {
-    (key, descending): (column.desc().nulls_last() if descending else column.asc().nulls_last(), Case.id.desc())
-    for key, column in SORTS.items()
-    for descending in (True, False)
-}
+def _orders(sorts: Mapping[str, ColumnElement]) -> dict[tuple[str, bool], tuple[ColumnElement, ColumnElement]]:
+    return {
+        (key, descending): (column.desc().nulls_last() if descending else column.asc().nulls_last(), Case.id.desc())
+        for key, column in sorts.items()
+        for descending in (True, False)
+    }
+
+
+_ORDERS = _orders(SORTS)
+# Sorted by resolution, fewer matches than this are read through the filter's index, then sorted: a few thousand rows
+# sort in a millisecond or two. Walking the sort's index instead, the planner counts on meeting 25 matches early, but
+# those filters run against that sort (waiting cases have no resolved date; October's cases were resolved after all of
+# September's), so it reads most of the business first: 100 ms where the filter's own index takes 20. For the other
+# sorts the walk meets its matches early and is the faster.
+SPARSE_MATCHES = 20_000
+SPARSE_SORTS = frozenset({"resolved"})
+# The same orders on expressions no index has (adding nothing changes no value), so PostgreSQL takes the filter's.
+_NOTHING = {key: literal_column("0" if key == "amount" else "interval '0'") for key in SORTS}
+_SPARSE_ORDERS = _orders({key: column + _NOTHING[key] for key, column in SORTS.items()})
 
 
 def _rows_query(business_ids: list[int], f: CaseFilter, rows: Select = _ROWS) -> Select:
     return _filtered(_scoped(rows.order_by(*_ORDERS[f.sort, f.descending]), business_ids), f)
+
+
+def _page_query(business_ids: list[int], f: CaseFilter, total: int, page: int, page_size: int) -> Select:
+    """One page of rows, read the way the number of matches suits."""
+    offset = (page - 1) * page_size
+    if total > SPARSE_MATCHES or f.sort not in SPARSE_SORTS or f.search.strip():  # a search goes by the customers
+        return _rows_query(business_ids, f).offset(offset).limit(page_size)
+    # The page's cases chosen from the case table alone, then joined: joining every match before sorting cost more.
+    chosen = select(Case.id).order_by(*_SPARSE_ORDERS[f.sort, f.descending]).offset(offset).limit(page_size)
+    chosen = _filtered(_scoped(chosen, business_ids), f).subquery()
+    return _ROWS.join(chosen, chosen.c.id == Case.id).order_by(*_ORDERS[f.sort, f.descending])
 
 
 def _row(r: Row, now: datetime) -> CaseRow:
@@ -257,23 +283,12 @@ def _count(session: Session, business_ids: list[int], f: CaseFilter) -> int:
 def _page(session: Session, business_ids: list[int], f: CaseFilter, page: int, page_size: int) -> CasePage:
     if not business_ids:
         return CasePage(rows=[], total=0, page=1, pages=1)
-    page = min(max(1, page), MAX_ID // page_size + 1)  # no set has more pages than there are ids
-    rows = _rows(session, business_ids, f, page, page_size)
-    if 0 < len(rows) < page_size or (not rows and page == 1):
-        total = (page - 1) * page_size + len(rows)  # the last page: its rows tell the total, no count needed
-    else:
-        total = _count(session, business_ids, f)
+    total = _count(session, business_ids, f)  # first: how many match decides how best to read the page
     pages = max(1, -(-total // page_size))
-    if page > pages:  # asked past the end (the set shrank, or a typed page number): the last page instead
-        page = pages
-        rows = _rows(session, business_ids, f, page, page_size)
-    return CasePage(rows=rows, total=total, page=page, pages=pages)
-
-
-def _rows(session: Session, business_ids: list[int], f: CaseFilter, page: int, page_size: int) -> list[CaseRow]:
-    query = _rows_query(business_ids, f).offset((page - 1) * page_size).limit(page_size)
+    page = min(max(1, page), pages)  # past the end (the set shrank, or a typed page number): the last page instead
     now = clock.now()
-    return [_row(r, now) for r in session.exec(query)]
+    rows = [_row(r, now) for r in session.exec(_page_query(business_ids, f, total, page, page_size))]
+    return CasePage(rows=rows, total=total, page=page, pages=pages)
 
 
 def list_cases(user: User, f: CaseFilter, page: int = 1, page_size: int = PAGE_SIZE) -> CasePage:

@@ -11,6 +11,7 @@ from resolution_app.domain.enums import CaseStatus, MemberRole, PaymentMethod, P
 from resolution_app.infra.clock import clock
 from resolution_app.infra.db import transaction
 from resolution_app.models import Business, BusinessMember, Case, Payment, Product, User
+from resolution_app.services import creator_cases
 from resolution_app.services.accounts import add_user
 from resolution_app.services.creator_cases import SORTS, WAITING_FILTER, CaseFilter, iter_pages, list_cases
 from resolution_app.services.demo_data import CASES as DEMO_CASES
@@ -193,3 +194,15 @@ def test_memory_stays_flat_however_many_cases(world):
     large_size, large_peak = _export_peak(world.creator)
     assert large_size > 4 * small_size
     assert large_peak < 1.5 * small_peak, (small_peak, large_peak)
+
+
+@pytest.mark.parametrize("sort", list(SORTS))
+@pytest.mark.parametrize("descending", [True, False])
+def test_a_few_matches_and_many_are_read_into_the_same_page(world, crowded, sort, descending, monkeypatch):
+    """Pages of few matches are chosen from the case table, then joined; of many, through the sort's index."""
+    f = CaseFilter(sort=sort, descending=descending, status=WAITING_FILTER)
+    monkeypatch.setattr(creator_cases, "SPARSE_SORTS", frozenset(SORTS))
+    few = [[row.case_id for row in list_cases(world.creator, f, page, page_size=3).rows] for page in (1, 2)]
+    monkeypatch.setattr(creator_cases, "SPARSE_MATCHES", 0)
+    many = [[row.case_id for row in list_cases(world.creator, f, page, page_size=3).rows] for page in (1, 2)]
+    assert few == many and few[0]
