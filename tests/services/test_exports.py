@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 from sqlmodel import select
 
-from resolution_app.domain.csv_cells import EXPORT_HEADER
+from resolution_app.domain.csv_cells import EXPORT_HEADER, ExportRow
 from resolution_app.domain.enums import CaseStatus, MemberRole, PaymentMethod, PaymentStatus, Reason
 from resolution_app.infra.clock import clock
 from resolution_app.infra.db import transaction
@@ -206,3 +206,7 @@ def test_a_few_matches_and_many_are_read_into_the_same_page(world, crowded, sort
     monkeypatch.setattr(creator_cases, "SPARSE_MATCHES", 0)
     many = [[row.case_id for row in list_cases(world.creator, f, page, page_size=3).rows] for page in (1, 2)]
     assert few == many and few[0]
+
+
+def test_the_exports_columns_are_in_the_order_its_cells_unpack_them():
+    assert [column.key for column in creator_cases.EXPORT_COLUMNS] == list(ExportRow._fields)
