@@ -47,9 +47,10 @@ lint: $(VENV)/.installed-test
 	ruff check .
 	ruff format --check .
 
-bench: $(VENV)/.installed-test  # the table, the export and the queue on 1,000,000 cases; each figure beside its floor
+bench: $(VENV)/.installed-test  # the table, the export, the queue and uploads; each figure beside its floor
 	python bench/creator_table.py
 	python bench/review_queue.py
+	python bench/uploads.py
 
 bench-event-loop: $(VENV)/.installed-test  # against `make run`'s server: start it first
 	python bench/event_loop.py
