@@ -6,11 +6,13 @@ Handlers that reach the database, storage or password hashing are `async` and ru
 
 import asyncio
 from collections.abc import Callable
+from functools import partial
 from typing import TypeVar
 
 import reflex as rx
 
 from resolution_app.domain.errors import DomainError
+from resolution_app.infra.passwords import HASHING
 from resolution_app.infra.settings import get_settings
 from resolution_app.models import User
 from resolution_app.services import accounts
@@ -23,6 +25,11 @@ DEMO_ACCOUNTS = [
     ("Creator", "creator@example.com"),
     ("Reviewer", "reviewer@example.com"),
 ]
+
+
+async def hashing(use_case: Callable[..., T], *args: object) -> T:
+    """`use_case(*args)`, one that hashes a password, on the hashing threads (infra/passwords.HASHING)."""
+    return await asyncio.get_running_loop().run_in_executor(HASHING, partial(use_case, *args))
 
 
 def own_path(target: str) -> str | None:
@@ -108,7 +115,7 @@ class SessionState(rx.State):
     async def log_in(self, form: dict):
         email, password = str(form.get("email", "")), str(form.get("password", ""))
         try:
-            signed = await asyncio.to_thread(accounts.log_in, email, password, self.router.session.client_ip)
+            signed = await hashing(accounts.log_in, email, password, self.router.session.client_ip)
         except DomainError as error:
             self.auth_error = error.message
             return None
@@ -118,7 +125,7 @@ class SessionState(rx.State):
     async def sign_up(self, form: dict):
         name, email, password = (str(form.get(field, "")) for field in ("name", "email", "password"))
         try:
-            signed = await asyncio.to_thread(accounts.sign_up, name, email, password)
+            signed = await hashing(accounts.sign_up, name, email, password)
         except DomainError as error:
             self.auth_error = error.message
             return None
