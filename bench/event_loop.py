@@ -87,18 +87,23 @@ class Browser:
 
     async def load(self, page: Page) -> int:
         """Follow a link to the page; returns how many rows the user's delta carried."""
-        for sent in self.tab.follow_link(page.path):
-            await self._send(sent)
-        rows: list | None = None
-        done = False
-        while rows is None or not done:
-            delta = await self._next()
-            if page.rows_var in delta.get(page.state, {}):
-                rows = delta[page.state][page.rows_var]
-            done = done or hydrated(delta)
+        rows = await self.follow(page.path, page.state, page.rows_var)
         if not rows:
             raise RuntimeError(f"{page.path}: the delta carried no rows for {page.email}")
         return len(rows)
+
+    async def follow(self, path: str, state: str = "", var: str = "") -> Any:  # noqa: ANN401 - the var's JSON
+        """Follow a link to `path` until the page is hydrated again and, if named, `state.var` has arrived; its
+        value."""
+        for sent in self.tab.follow_link(path):
+            await self._send(sent)
+        value, arrived, done = None, not var, False
+        while not (arrived and done):
+            delta = await self._next()
+            if var in delta.get(state, {}):
+                value, arrived = delta[state][var], True
+            done = done or hydrated(delta)
+        return value
 
     async def close(self) -> None:
         await self.client.disconnect()

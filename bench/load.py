@@ -33,7 +33,6 @@ import sys
 import tempfile
 import threading
 import time
-import urllib.request
 from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
@@ -42,7 +41,8 @@ BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
 sys.path.insert(0, str(ROOT))
 
-from bench_database import fresh_postgres  # noqa: E402  (bench/, beside this script)
+from backend import backend_environment, free_port, start_backend  # noqa: E402  (bench/, beside this script)
+from bench_database import fresh_postgres  # noqa: E402
 
 from resolution_app.infra.child_processes import start_child  # noqa: E402
 from resolution_app.infra.local_postgres import FAST_UNSAFE_OPTIONS, running_postgres  # noqa: E402
@@ -52,7 +52,6 @@ TARGET_USERS = 200
 TARGET_P95_MS = 500
 ACTIONS = ("log in", "list", "open case", "send message")
 LOCK_WARNING = "was held too long"
-START_SECONDS = 180
 SEED = "seed-load-buyers"
 SETTLE_SECONDS = 15  # after the last user started, before the figures start (bench/locustfile.py)
 
@@ -61,7 +60,7 @@ class OwnRedis:
     """A redis-server of ours on one port, which the fault phase restarts (nothing kept, as without persistence)."""
 
     def __init__(self) -> None:
-        self.folder, self.port, self._stack = Path(tempfile.mkdtemp(prefix="rc-load-redis-")), _free_port(), ExitStack()
+        self.folder, self.port, self._stack = Path(tempfile.mkdtemp(prefix="rc-load-redis-")), free_port(), ExitStack()
 
     def start(self) -> str:
         return self._stack.enter_context(running_redis(self.folder, self.port))
@@ -163,49 +162,6 @@ def seed_load_buyers(count: int) -> None:
 # --- One configuration -------------------------------------------------------------------------------------------
 
 
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _wait_healthy(url: str, backend: subprocess.Popen, log: Path) -> None:
-    deadline = time.monotonic() + START_SECONDS
-    while time.monotonic() < deadline:
-        if backend.poll() is not None:
-            sys.exit(f"The backend exited with {backend.returncode}:\n{log.read_text()[-3000:]}")
-        try:
-            with urllib.request.urlopen(f"{url}/api/health", timeout=5) as health:
-                if health.status == 200:
-                    return
-        except OSError:
-            pass
-        time.sleep(1)
-    sys.exit(f"The backend did not answer within {START_SECONDS} s:\n{log.read_text()[-3000:]}")
-
-
-def _environment(database_url: str, redis_url: str, workers: int, data: Path, url: str) -> dict[str, str]:
-    env = {
-        **os.environ,
-        "PUBLIC_API_URL": url,
-        "DATABASE_URL": database_url,
-        "DATA_DIR": str(data),
-        "STORAGE_URL": f"file://{data / 'uploads'}",
-        "DEMO_DATA": "1",
-        "GRANIAN_WORKERS": str(workers),
-        "JOB_WORKER_IN_APP": "0",
-        "SECRET_KEY": "load-test-secret",
-        "REFLEX_USE_NPM": "1",
-        "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}",
-    }
-    env.pop("REFLEX_REDIS_URL", None)
-    if workers > 1:  # several workers share tab states through Redis; one keeps them in its own memory
-        env["REFLEX_REDIS_URL"] = redis_url
-    return env
-
-
 def run_configuration(
     args: argparse.Namespace, database_url: str, redis_url: str, workers: int, redis: OwnRedis | None
 ) -> tuple[list[Figures], list[Recovery]]:
@@ -213,21 +169,17 @@ def run_configuration(
     if workers > 1:
         subprocess.run(["redis-cli", "-u", redis_url, "FLUSHDB"], check=True, stdout=subprocess.DEVNULL)
     data = Path(tempfile.mkdtemp(prefix=f"rc-load-w{workers}-"))
-    port = _free_port()
-    url = f"http://127.0.0.1:{port}"
-    env = _environment(database_url, redis_url, workers, data, url)
+    url = f"http://127.0.0.1:{free_port()}"
+    env = backend_environment(database_url, data, url, workers, redis_url if workers > 1 else "")
     prepare = "from resolution_app.services.startup import prepare; prepare()"
     subprocess.run([sys.executable, "-c", prepare], env=env, cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
     subprocess.run([sys.executable, __file__, SEED, str(args.buyers)], env=env, cwd=ROOT, check=True)
     figures, recoveries = [], []
     with ExitStack() as stack:
-        reflex = shutil.which("reflex", path=env["PATH"])
         backend_log = data / "backend.log"
-        command = [reflex, "run", "--env", "prod", "--backend-only", "--backend-host", "127.0.0.1"]
-        backend = start_child(stack, [*command, "--backend-port", str(port)], env=env, cwd=ROOT, log=backend_log)
         worker = [sys.executable, "-m", "resolution_app.jobs.worker"]
         start_child(stack, worker, env=env, cwd=ROOT, log=data / "worker.log")
-        _wait_healthy(url, backend, backend_log)
+        start_backend(stack, env, backend_log)
         for users in args.users:
             warnings_before = backend_log.read_text().count(LOCK_WARNING)
             rows = _locust(args, env, url, workers, users)

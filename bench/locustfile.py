@@ -35,6 +35,7 @@ LOAD_BUYERS = int(os.environ.get("LOAD_BUYERS", "100"))
 SETTLE_SECONDS = float(os.environ.get("LOAD_SETTLE_SECONDS", "10"))
 FAILURE_LOG = os.environ.get("LOAD_FAILURE_LOG", "")
 CREATOR = "creator@example.com"
+CLOSE_SECONDS = 5
 _buyer_numbers = count()
 
 
@@ -192,7 +193,10 @@ class TabUser(User):
 
     def _close(self) -> None:
         if self.socket is not None:
-            self.socket.disconnect()
+            # Bounded: python-socketio waits for its read loop to end, and a socket whose peer never answers the close
+            # held one user, and with it Locust's whole run, past its end.
+            with gevent.Timeout(CLOSE_SECONDS, False):
+                self.socket.disconnect()
             self.socket = None
 
     def _timed(self, name: str, action: Callable[..., None], *args: object) -> None:
