@@ -359,7 +359,7 @@ def plain_where(f: CaseFilter, business_id: int) -> tuple[str, dict[str, Any]]:
         clauses.append("c.reason = :reason")
         values["reason"] = f.reason
     if f.search:
-        clauses.append("(lower(u.name) || ' ' || u.email || ' ' || lower(u.username)) LIKE :needle")
+        clauses.append("u.search_text LIKE :needle")
         values["needle"] = f"%{f.search.lower()}%"
     return " AND ".join(clauses), values
 

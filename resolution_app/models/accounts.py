@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import String
+from sqlalchemy import Column, Computed, String, Text
 from sqlmodel import Field, SQLModel
 
 from resolution_app.models.base import UTCDateTime
@@ -17,6 +17,11 @@ class User(SQLModel, table=True):
     is_reviewer: bool = False  # platform staff
     emails_enabled: bool = True  # "Resolution Center emails": the person's switch for notification emails
     created_at: datetime = Field(sa_type=UTCDateTime)
+    # What a creator's "search by customer" matches, kept by the database under a trigram index (4b8d0e2c6a91).
+    search_text: str | None = Field(
+        default=None,
+        sa_column=Column(Text, Computed("lower(name) || ' ' || email || ' ' || lower(username)", persisted=True)),
+    )
 
 
 class UserSession(SQLModel, table=True):

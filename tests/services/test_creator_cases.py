@@ -90,6 +90,22 @@ def test_table_filters_sorts_and_pages_in_the_database(world, frozen_clock):
     assert (exactly_one_page.page, exactly_one_page.total, len(exactly_one_page.rows)) == (2, n, 5)
 
 
+@pytest.mark.parametrize("sort", list(creator_cases.SORTS))
+@pytest.mark.parametrize("descending", [True, False])
+def test_a_search_pages_and_counts_as_the_table_does(world, sort, descending):
+    """A search reads its page and its count in one statement; every demo customer's email is at example.com, so
+    searching for that shows the same pages as no search at all, the one past the end included."""
+
+    def pages(search: str) -> list[tuple]:
+        f = CaseFilter(sort=sort, descending=descending, search=search)
+        shown = (creator_cases.list_cases(world.creator, f, page, page_size=3) for page in (1, 2, 99))
+        return [(p.page, p.pages, p.total, [r.case_id for r in p.rows]) for p in shown]
+
+    assert pages("example.com") == pages("")
+    nobody = creator_cases.list_cases(world.creator, CaseFilter(search="nobody-by-this-name"), page=4)
+    assert (nobody.page, nobody.pages, nobody.total, nobody.rows) == (1, 1, 0, [])
+
+
 def test_date_range_follows_the_viewers_time_zone(world, frozen_clock):
     case_id = _claim(world)  # opened 2026-11-22 12:00 UTC = 2026-11-23 01:00 in Auckland
     in_auckland = CaseFilter(opened_from=date(2026, 11, 23), opened_to=date(2026, 11, 23), time_zone="Pacific/Auckland")
