@@ -4,7 +4,7 @@
 
 A local SeaweedFS (the one `make run` starts). The app's path is infra/evidence.store_files: the size and type
 checks (sniffing the file's first bytes), then S3Store.put hashing the stream while upload_fileobj sends it in
-8 MiB parts, one after another. The floor is raw boto3 `upload_fileobj` of the same file to the same bucket with
+5 MiB parts, two at a time. The floor is raw boto3 `upload_fileobj` of the same file to the same bucket with
 its default transfer settings (parallel parts). Each figure is the median of a few runs; the target is 80% of the
 floor's throughput. Peak Python memory (tracemalloc) is measured apart, for 25 MB and 50 MB files: it must not
 grow with the file. The client and SeaweedFS share this machine's cores.
