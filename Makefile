@@ -47,10 +47,12 @@ lint: $(VENV)/.installed-test
 	ruff check .
 	ruff format --check .
 
-bench: $(VENV)/.installed-test  # the table, the export, the queue and uploads; each figure beside its floor
+bench: $(VENV)/.installed-test  # the table, the export, the queue, uploads and page events; each beside its floor
 	python bench/creator_table.py
 	python bench/review_queue.py
 	python bench/uploads.py
+	python bench/claim_upload.py
+	python bench/page_events.py
 
 bench-event-loop: $(VENV)/.installed-test  # against `make run`'s server: start it first
 	python bench/event_loop.py
