@@ -133,6 +133,14 @@ class MemberRole(StrEnum):
     VIEWER = "viewer"  # may read cases only
 
 
+class ApiScope(StrEnum):
+    READ = "read"
+    READ_WRITE = "read_write"  # also accepts, denies, asks and writes, as a manager would
+
+
+API_SCOPE_LABELS = {ApiScope.READ: "Read", ApiScope.READ_WRITE: "Read and write"}
+
+
 class UserLogKind(StrEnum):
     BOUGHT_ACCESS = "bought_access"
     AGREED_TERMS = "agreed_terms"

@@ -21,10 +21,12 @@ from resolution_app.models.commerce import (
     Product,
     UserLog,
 )
+from resolution_app.models.developers import ApiKey
 from resolution_app.models.notifications import Notification, OutboundEmail
 from resolution_app.models.preferences import TablePreference
 
 __all__ = [
+    "ApiKey",
     "Appeal",
     "Attachment",
     "AutoRespondSettings",
