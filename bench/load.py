@@ -54,6 +54,7 @@ ACTIONS = ("log in", "list", "open case", "send message")
 LOCK_WARNING = "was held too long"
 SEED = "seed-load-buyers"
 SETTLE_SECONDS = 15  # after the last user started, before the figures start (bench/locustfile.py)
+OVERRUN_SECONDS = 60
 
 
 class OwnRedis:
@@ -225,7 +226,7 @@ def _locust(
     args: argparse.Namespace, env: dict[str, str], url: str, workers: int, users: int, suffix: str = ""
 ) -> dict:
     prefix = args.reports / f"load_w{workers}_u{users}{suffix}"
-    ramp_seconds = users / args.spawn_rate
+    run_seconds = users / args.spawn_rate + SETTLE_SECONDS + args.seconds
     command = [
         shutil.which("locust", path=env["PATH"]),
         "-f",
@@ -238,7 +239,7 @@ def _locust(
         "--spawn-rate",
         str(args.spawn_rate),
         "--run-time",
-        f"{int(ramp_seconds + SETTLE_SECONDS + args.seconds)}s",
+        f"{int(run_seconds)}s",
         "--csv",
         str(prefix),
         "--html",
@@ -257,7 +258,15 @@ def _locust(
         "LOAD_SETTLE_SECONDS": str(SETTLE_SECONDS),
         "LOAD_FAILURE_LOG": str(_failure_log(prefix)),
     }
-    subprocess.run(command, env=locust_env, cwd=ROOT, check=True)
+    locust = subprocess.Popen(command, env=locust_env, cwd=ROOT)
+    try:
+        locust.wait(timeout=run_seconds + OVERRUN_SECONDS)
+    except subprocess.TimeoutExpired:
+        # Now and then one simulated user never ends its last action, and Locust waits for it; stopped, Locust writes
+        # its figures as they stand, and nothing more was being measured.
+        print(f"  Locust overran its {run_seconds:.0f} s by {OVERRUN_SECONDS} s: stopped", flush=True)
+        locust.terminate()
+        locust.wait(timeout=60)
     with open(f"{prefix}_stats.csv", newline="") as stats:
         return {row["Name"]: row for row in csv.DictReader(stats)}
 

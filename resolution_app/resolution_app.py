@@ -9,11 +9,13 @@ from resolution_app.jobs.worker import worker_in_app
 from resolution_app.pages import auth, buyer, creator
 from resolution_app.pages.creator_payments import payments_page
 from resolution_app.pages.creator_settings import auto_respond_page, legal_page
+from resolution_app.pages.developers import developers_page
 from resolution_app.pages.notifications import notification_settings_page, notifications_page
 from resolution_app.pages.review import queue_page, review_case_page
 from resolution_app.state.buyer import BalanceState, BuyerCasesState, BuyerCaseState, ClaimState, PurchasesState
 from resolution_app.state.creator import CreatorCaseState, CreatorPaymentsState, CreatorTableState
 from resolution_app.state.creator_settings import AutoRespondState, LegalState
+from resolution_app.state.developers import DevelopersState
 from resolution_app.state.forgotten_tabs import ForgottenTabs
 from resolution_app.state.notifications import NotificationSettingsState, NotificationsState
 from resolution_app.state.review import ReviewCaseState, ReviewQueueState
@@ -42,6 +44,9 @@ app.add_page(
     title="Auto-respond",
 )
 app.add_page(legal_page, route="/creator/settings/legal", on_load=LegalState.load_documents, title="Legal documents")
+app.add_page(
+    developers_page, route="/creator/settings/developers", on_load=DevelopersState.load_keys, title="Developers"
+)
 app.add_page(
     creator.resolutions_page, route="/creator/resolutions", on_load=CreatorTableState.load_table, title="Resolutions"
 )

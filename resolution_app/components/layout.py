@@ -231,6 +231,17 @@ def pager(state) -> rx.Component:  # noqa: ANN001 - any state with page, pages a
     )
 
 
+# A native <select>, drawn like the theme's fields: it keeps the platform's own keyboard and screen-reader behaviour.
+NATIVE_SELECT_STYLE = {
+    "padding": "6px 10px",
+    "border": "1px solid var(--gray-a7)",
+    "border_radius": "var(--radius-2)",
+    "background": "var(--color-surface)",
+    "min_width": "280px",
+    "font_size": "var(--font-size-2)",
+}
+
+
 def field_label(text: str, for_id: str) -> rx.Component:
     return rx.el.label(text, html_for=for_id, style={"font-size": "var(--font-size-2)", "font-weight": "500"})
 

@@ -5,6 +5,7 @@ import reflex as rx
 from resolution_app.components.case_view import case_workspace, status_badge
 from resolution_app.components.file_picker import file_picker, picked_files
 from resolution_app.components.layout import (
+    NATIVE_SELECT_STYLE,
     countdown,
     dom_value,
     error_callout,
@@ -26,14 +27,6 @@ from resolution_app.state.buyer import (
     PurchasesState,
 )
 
-NATIVE_SELECT_STYLE = {
-    "padding": "6px 10px",
-    "border": "1px solid var(--gray-a7)",
-    "border_radius": "var(--radius-2)",
-    "background": "var(--color-surface)",
-    "min_width": "280px",
-    "font_size": "var(--font-size-2)",
-}
 BUYER_ACTIONS = ["escalate", "appeal", "withdraw"]
 
 

@@ -1,4 +1,5 @@
-"""API keys: made by a business's owners and managers, shown once, kept hashed, revoked at once.
+"""API keys: made by a business's owners and managers, shown once, kept hashed, revoked at once. Like the other
+settings pages, they belong to the user's business (services/businesses.creator_business).
 
 A key acts as the member who made it, within its one business and its scope: never more than that member may do
 there, so a member who leaves takes their keys' access with them.
@@ -13,11 +14,13 @@ from sqlmodel import Session, select
 
 from resolution_app.domain.enums import API_SCOPE_LABELS, ApiScope
 from resolution_app.domain.errors import Forbidden, InvalidInput, NotFound
+from resolution_app.domain.ids import is_row_id
 from resolution_app.domain.text import has_control_characters
 from resolution_app.infra.clock import clock
 from resolution_app.infra.db import read, transaction
-from resolution_app.models import ApiKey, BusinessMember, User
+from resolution_app.models import ApiKey, Business, BusinessMember, User
 from resolution_app.services.access import ACTING_ROLES, membership
+from resolution_app.services.businesses import creator_business
 
 KEY_PREFIX = "rc_key_"
 SHOWN_CHARS = len(KEY_PREFIX) + 6
@@ -62,12 +65,15 @@ def _hash(secret: str) -> str:
     return hashlib.sha256(secret.encode(errors="surrogatepass")).hexdigest()
 
 
-def _require_key_manager(session: Session, user: User, business_id: int) -> None:
-    member = membership(session, user, business_id)
-    if member is None:
-        raise NotFound("Business not found.")
-    if member.role not in ACTING_ROLES:
-        raise Forbidden("Only the business's owners and managers can manage API keys.")
+KEY_MANAGERS_ONLY = "Only the business's owners and managers can manage API keys."
+
+
+def _key_managers_business(session: Session, user: User) -> Business:
+    business = creator_business(session, user)
+    member = membership(session, user, business.id)
+    if member is None or member.role not in ACTING_ROLES:
+        raise Forbidden(KEY_MANAGERS_ONLY)
+    return business
 
 
 def _checked_name(name: str) -> str:
@@ -79,15 +85,14 @@ def _checked_name(name: str) -> str:
     return name
 
 
-def create_key(user: User, business_id: int, name: str, scope: str) -> NewKey:
+def create_key(user: User, name: str, scope: str) -> NewKey:
     name = _checked_name(name)
     if scope not in ApiScope.__members__.values():
         raise InvalidInput("Choose Read, or Read and write.", field="scope")
     secret = KEY_PREFIX + secrets.token_urlsafe(32)
     with transaction() as session:
-        _require_key_manager(session, user, business_id)
         key = ApiKey(
-            business_id=business_id,
+            business_id=_key_managers_business(session, user).id,
             name=name,
             scope=ApiScope(scope),
             key_hash=_hash(secret),
@@ -100,39 +105,50 @@ def create_key(user: User, business_id: int, name: str, scope: str) -> NewKey:
         return NewKey(key_id=key.id, secret=secret)
 
 
-def list_keys(user: User, business_id: int) -> list[KeyRow]:
-    """The business's live keys, newest first; any member may see that they exist, never the keys themselves."""
+@dataclass(frozen=True)
+class KeysView:
+    keys: list[KeyRow]
+    may_manage: bool  # an owner or manager: may make and revoke keys
+
+
+def keys_view(user: User) -> KeysView:
+    """The developers page: the business's live keys, newest first (any member may see that they exist, never the
+    keys themselves), and whether this member may manage them."""
     with read() as session:
-        if membership(session, user, business_id) is None:
-            raise NotFound("Business not found.")
-        found = session.exec(
-            select(ApiKey, User.name)
-            .join(User, User.id == ApiKey.created_by_id)
-            .where(ApiKey.business_id == business_id, ApiKey.revoked_at.is_(None))
-            .order_by(ApiKey.id.desc())
-        ).all()
-        return [
-            KeyRow(
-                key_id=key.id,
-                name=key.name,
-                scope=key.scope,
-                scope_label=API_SCOPE_LABELS[ApiScope(key.scope)],
-                shown_prefix=key.shown_prefix,
-                created_by=maker,
-                created_at=key.created_at,
-                last_used_at=key.last_used_at,
-            )
-            for key, maker in found
-        ]
+        business = creator_business(session, user)
+        member = membership(session, user, business.id)
+        return KeysView(keys=_live_keys(session, business.id), may_manage=member.role in ACTING_ROLES)
+
+
+def _live_keys(session: Session, business_id: int) -> list[KeyRow]:
+    found = session.exec(
+        select(ApiKey, User.name)
+        .join(User, User.id == ApiKey.created_by_id)
+        .where(ApiKey.business_id == business_id, ApiKey.revoked_at.is_(None))
+        .order_by(ApiKey.id.desc())
+    ).all()
+    return [
+        KeyRow(
+            key_id=key.id,
+            name=key.name,
+            scope=key.scope,
+            scope_label=API_SCOPE_LABELS[ApiScope(key.scope)],
+            shown_prefix=key.shown_prefix,
+            created_by=maker,
+            created_at=key.created_at,
+            last_used_at=key.last_used_at,
+        )
+        for key, maker in found
+    ]
 
 
 def revoke_key(user: User, key_id: int) -> None:
     """Revoked at once: the next request with it is refused."""
     with transaction() as session:
-        key = session.get(ApiKey, key_id, with_for_update=True)
-        if key is None or key.revoked_at is not None or membership(session, user, key.business_id) is None:
+        business = _key_managers_business(session, user)
+        key = session.get(ApiKey, key_id, with_for_update=True) if is_row_id(key_id) else None
+        if key is None or key.revoked_at is not None or key.business_id != business.id:
             raise NotFound("Key not found.")
-        _require_key_manager(session, user, key.business_id)
         key.revoked_at = clock.now()
         session.add(key)
 

@@ -1,0 +1,154 @@
+"""/creator/settings/developers: the API keys a business's own tools use (issue 14; the API and webhooks follow)."""
+
+import reflex as rx
+
+from resolution_app.components.creator_layout import creator_page
+from resolution_app.components.layout import (
+    NATIVE_SELECT_STYLE,
+    error_callout,
+    field_label,
+    labelled_cell,
+    local_time,
+    notice_callout,
+    placeholder,
+    stacked_table,
+)
+from resolution_app.domain.enums import API_SCOPE_LABELS
+from resolution_app.services.developers.api_keys import NAME_MAX_CHARS
+from resolution_app.state.developers import KEY_NAME_FIELD, KEY_SCOPE_FIELD, DevelopersState
+
+S = DevelopersState
+HEADERS = ("Name", "Key", "Access", "Created", "Last used", "")
+
+
+def _new_key() -> rx.Component:
+    return rx.cond(
+        S.new_key != "",
+        rx.callout.root(
+            rx.callout.icon(rx.icon("key-round")),
+            rx.vstack(
+                rx.text(f"Your new key {S.new_key_name}. Copy it now: it is shown only this once.", weight="medium"),
+                rx.code(S.new_key, id="new-api-key", style={"word_break": "break-all"}),
+                rx.hstack(
+                    rx.button(
+                        rx.icon("copy", size=14), "Copy key", type="button", on_click=rx.set_clipboard(S.new_key)
+                    ),
+                    rx.button("I have copied it", type="button", variant="soft", on_click=S.forget_new_key),
+                    wrap="wrap",
+                ),
+                spacing="2",
+                width="100%",
+            ),
+            color_scheme="green",
+            role="status",
+            width="100%",
+        ),
+    )
+
+
+def _create_form() -> rx.Component:
+    return rx.card(
+        rx.form(
+            rx.vstack(
+                rx.heading("Create a key", size="4"),
+                field_label("Name", KEY_NAME_FIELD),
+                rx.input(
+                    id=KEY_NAME_FIELD,
+                    name=KEY_NAME_FIELD,
+                    placeholder="Help desk",
+                    max_length=NAME_MAX_CHARS,
+                    width="100%",
+                    max_width="24em",
+                    custom_attrs={"aria-invalid": S.error_field == "name"},
+                ),
+                field_label("Access", KEY_SCOPE_FIELD),
+                rx.el.select(
+                    *[rx.el.option(label, value=scope.value) for scope, label in API_SCOPE_LABELS.items()],
+                    id=KEY_SCOPE_FIELD,
+                    name=KEY_SCOPE_FIELD,
+                    style=NATIVE_SELECT_STYLE,
+                ),
+                rx.text(
+                    "Read lists and reads cases. Read and write also accepts, denies, asks for information and "
+                    "writes messages, as you would.",
+                    size="2",
+                    color_scheme="gray",
+                ),
+                rx.button("Create key", type="submit"),
+                spacing="2",
+                align="start",
+                width="100%",
+            ),
+            on_submit=S.create_key,
+        ),
+        width="100%",
+    )
+
+
+def _revoke_button(key: rx.Var) -> rx.Component:
+    return rx.cond(
+        S.may_manage,
+        rx.cond(
+            S.revoking == key.key_id,
+            rx.hstack(
+                rx.button("Revoke now", type="button", color_scheme="red", size="1", on_click=S.revoke),
+                rx.button("Keep", type="button", variant="soft", size="1", on_click=S.keep_key),
+            ),
+            rx.button(
+                "Revoke",
+                type="button",
+                variant="soft",
+                color_scheme="red",
+                size="1",
+                on_click=S.ask_to_revoke(key.key_id),
+                aria_label=f"Revoke {key.name}",
+            ),
+        ),
+    )
+
+
+def _key_row(key: rx.Var) -> rx.Component:
+    return rx.table.row(
+        labelled_cell("Name", rx.text(key.name, weight="medium")),
+        labelled_cell("Key", rx.code(f"{key.shown_prefix}…")),
+        labelled_cell("Access", key.scope_label),
+        labelled_cell("Created", local_time(key.created_at), rx.text(key.created_by, size="1", color_scheme="gray")),
+        labelled_cell("Last used", rx.cond(key.last_used_at, local_time(key.last_used_at), "Never")),
+        rx.table.cell(_revoke_button(key)),
+        class_name="api-key-row",
+    )
+
+
+def _keys() -> rx.Component:
+    return rx.cond(
+        S.keys.length() == 0,
+        rx.text("No keys yet.", color_scheme="gray"),
+        stacked_table([rx.table.column_header_cell(h) for h in HEADERS], S.keys, _key_row),
+    )
+
+
+def developers_page() -> rx.Component:
+    return creator_page(
+        "Developers",
+        rx.text(
+            "API keys let your own tools (a help desk, a bot, a spreadsheet) read your business's cases and answer "
+            "them. A key acts with the rights of the member who made it, in this business only.",
+            color_scheme="gray",
+        ),
+        error_callout(S.error),
+        notice_callout(S.notice),
+        _new_key(),
+        rx.cond(
+            S.loaded,
+            rx.fragment(
+                rx.cond(
+                    S.may_manage,
+                    _create_form(),
+                    rx.text("Only the business's owners and managers can create and revoke keys.", color_scheme="gray"),
+                ),
+                rx.heading("Keys", size="4"),
+                _keys(),
+            ),
+            placeholder("Loading API keys", rows=3),
+        ),
+    )
