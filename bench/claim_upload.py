@@ -29,17 +29,16 @@ from pathlib import Path
 import requests
 import socketio
 from backend import ROOT, backend_environment, free_port, start_backend  # bench/, beside this script
-from bench_database import fresh_postgres
-from reflex_tab import NAMESPACE, SESSION, SOCKET_PATH, TIMEOUT_SECONDS, Tab, hydrated
+from bench_database import card_purchase, fresh_postgres
+from reflex_tab import NAMESPACE, SESSION, TIMEOUT_SECONDS, Tab, hydrated
 from sqlmodel import select
 
-from resolution_app.domain.enums import PaymentMethod, PaymentStatus
 from resolution_app.infra import db
 from resolution_app.infra.clock import clock
 from resolution_app.infra.db import transaction
 from resolution_app.infra.local_postgres import FAST_UNSAFE_OPTIONS, running_postgres
 from resolution_app.infra.seaweed import pick_free_s3_port, running_seaweed
-from resolution_app.models import Payment, Product, User
+from resolution_app.models import Product, User
 from resolution_app.state.buyer import ClaimState
 from uploads import MB, evidence_file
 
@@ -53,19 +52,7 @@ def claimable_payments(count: int) -> list[int]:
     with transaction() as session:
         buyer = session.exec(select(User).where(User.email == BUYER)).one()
         product = session.exec(select(Product).order_by(Product.id)).first()
-        payments = [
-            Payment(
-                buyer_id=buyer.id,
-                business_id=product.business_id,
-                product_id=product.id,
-                method=PaymentMethod.CARD,
-                status=PaymentStatus.SUCCEEDED,
-                amount_minor=product.price_minor,
-                currency=product.currency,
-                paid_at=clock.now() - timedelta(days=1),
-            )
-            for _ in range(count)
-        ]
+        payments = [card_purchase(buyer.id, product, clock.now() - timedelta(days=1)) for _ in range(count)]
         session.add_all(payments)
         session.flush()
         return [payment.id for payment in payments]
@@ -78,14 +65,7 @@ class BuyerTab:
         self.tab, self.updates, self._arrived = Tab(url), [], threading.Condition()
         self.socket = socketio.Client(reconnection=False, websocket_extra_options={"suppress_origin": True})
         self.socket.on("event", self._take, namespace=NAMESPACE)
-        self.socket.connect(
-            self.tab.connect_url(),
-            socketio_path=SOCKET_PATH,
-            transports=["websocket"],
-            namespaces=[NAMESPACE],
-            auth=self.tab.connect_auth(),
-            wait_timeout=TIMEOUT_SECONDS,
-        )
+        self.socket.connect(self.tab.connect_url(), **self.tab.connect_options())
         self._until(hydrated)
         self.socket.emit("event", self.tab.log_in(BUYER), namespace=NAMESPACE)
         self._until(lambda _: bool(self.tab.cookie))

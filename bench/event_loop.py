@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import socketio
-from reflex_tab import NAMESPACE, SOCKET_PATH, TIMEOUT_SECONDS, Tab, hydrated  # bench/, beside this script
+from reflex_tab import NAMESPACE, TIMEOUT_SECONDS, Tab, hydrated  # bench/, beside this script
 
 from resolution_app.state.buyer import BuyerCasesState
 from resolution_app.state.creator import CreatorTableState
@@ -71,14 +71,7 @@ class Browser:
 
     async def open(self) -> None:
         self.client.on("event", self.updates.put_nowait, namespace=NAMESPACE)
-        await self.client.connect(
-            self.tab.connect_url(),
-            socketio_path=SOCKET_PATH,
-            transports=["websocket"],
-            namespaces=[NAMESPACE],
-            auth=self.tab.connect_auth(),
-            wait_timeout=TIMEOUT_SECONDS,
-        )
+        await self.client.connect(self.tab.connect_url(), **self.tab.connect_options())
         await self._until(hydrated)
 
     async def log_in(self, email: str) -> None:

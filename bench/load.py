@@ -42,7 +42,7 @@ ROOT = BENCH.parent
 sys.path.insert(0, str(ROOT))
 
 from backend import backend_environment, free_port, start_backend  # noqa: E402  (bench/, beside this script)
-from bench_database import fresh_postgres  # noqa: E402
+from bench_database import card_purchase, fresh_postgres  # noqa: E402
 
 from resolution_app.infra.child_processes import start_child  # noqa: E402
 from resolution_app.infra.local_postgres import FAST_UNSAFE_OPTIONS, running_postgres  # noqa: E402
@@ -127,11 +127,10 @@ def seed_load_buyers(count: int) -> None:
 
     from sqlmodel import select
 
-    from resolution_app.domain.enums import PaymentMethod, PaymentStatus
     from resolution_app.infra.clock import clock
     from resolution_app.infra.db import transaction
     from resolution_app.infra.passwords import hash_password
-    from resolution_app.models import Payment, Product
+    from resolution_app.models import Product
     from resolution_app.services import claims
     from resolution_app.services.accounts import add_user
     from resolution_app.services.demo_data import DEMO_PASSWORD
@@ -140,19 +139,7 @@ def seed_load_buyers(count: int) -> None:
     with transaction() as session:
         product = session.exec(select(Product).order_by(Product.id)).first()
         buyers = [add_user(session, f"Load Buyer {n}", load_buyer_email(n), shared_hash) for n in range(count)]
-        payments = [
-            Payment(
-                buyer_id=buyer.id,
-                business_id=product.business_id,
-                product_id=product.id,
-                method=PaymentMethod.CARD,
-                status=PaymentStatus.SUCCEEDED,
-                amount_minor=product.price_minor,
-                currency=product.currency,
-                paid_at=now - timedelta(days=3),
-            )
-            for buyer in buyers
-        ]
+        payments = [card_purchase(buyer.id, product, now - timedelta(days=3)) for buyer in buyers]
         session.add_all(payments)
         session.flush()
         claimable = [(buyer, payment.id) for buyer, payment in zip(buyers, payments, strict=True)]

@@ -26,7 +26,7 @@ import socketio
 from load import load_buyer_email  # bench/, beside this file
 from locust import User, between, events, task
 from locust.env import Environment
-from reflex_tab import NAMESPACE, SOCKET_PATH, TIMEOUT_SECONDS, Tab, hydrated
+from reflex_tab import NAMESPACE, TIMEOUT_SECONDS, Tab, hydrated
 
 from resolution_app.state.buyer import BuyerCasesState, BuyerCaseState
 from resolution_app.state.creator import CreatorCaseState, CreatorTableState
@@ -111,14 +111,7 @@ class TabUser(User):
         # No Origin header, as bench/event_loop.py's client sends none: the browser's origin check is not measured.
         self.socket = socketio.Client(reconnection=False, websocket_extra_options={"suppress_origin": True})
         self.socket.on("event", self.updates.put, namespace=NAMESPACE)
-        self.socket.connect(
-            self.tab.connect_url(),
-            socketio_path=SOCKET_PATH,
-            transports=["websocket"],
-            namespaces=[NAMESPACE],
-            auth=self.tab.connect_auth(),
-            wait_timeout=TIMEOUT_SECONDS,
-        )
+        self.socket.connect(self.tab.connect_url(), **self.tab.connect_options())
         self._until(hydrated)
         self._send(self.tab.log_in(self.email()))
         self._until(lambda delta: bool(self.tab.cookie))

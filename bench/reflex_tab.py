@@ -57,8 +57,15 @@ class Tab:
     def connect_url(self) -> str:
         return f"{self.url}?token={self.token}"
 
-    def connect_auth(self) -> dict[str, Any]:
-        return {"event": event(f"{ROOT_STATE}.hydrate_and_load", "/login/")}
+    def connect_options(self) -> dict[str, Any]:
+        """python-socketio's connect() arguments, besides connect_url(): a browser's websocket, hydrating on connect."""
+        return {
+            "socketio_path": SOCKET_PATH,
+            "transports": ["websocket"],
+            "namespaces": [NAMESPACE],
+            "auth": {"event": event(f"{ROOT_STATE}.hydrate_and_load", "/login/")},
+            "wait_timeout": TIMEOUT_SECONDS,
+        }
 
     def log_in(self, email: str) -> dict[str, Any]:
         form = {"form": {"__reflex_form_data__": [["email", email], ["password", DEMO_PASSWORD]]}}
