@@ -1,13 +1,33 @@
 """What the benchmarks share: a database of their own, made empty for each run."""
 
+import os
+from contextlib import ExitStack
 from datetime import datetime
+from pathlib import Path
 
 import psycopg
 from psycopg import sql
-from sqlalchemy import make_url
+from sqlalchemy import Engine, make_url
 
 from resolution_app.domain.enums import PaymentMethod, PaymentStatus
+from resolution_app.infra import db
+from resolution_app.infra.local_postgres import FAST_UNSAFE_OPTIONS, running_postgres
 from resolution_app.models import Payment, Product
+
+
+def bench_database_url(stack: ExitStack, folder: Path) -> str:
+    """BENCH_DATABASE_URL's database, else a local PostgreSQL in `folder` (stopped when `stack` closes), unsafe but fast
+    as a benchmark may be."""
+    return os.environ.get("BENCH_DATABASE_URL") or stack.enter_context(
+        running_postgres(folder, options=FAST_UNSAFE_OPTIONS)
+    )
+
+
+def use_database(url: str) -> Engine:
+    """The app's services, in this process, on `url`."""
+    engine = db.make_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
+    db.use_engine(engine)
+    return engine
 
 
 def fresh_postgres(url: str) -> None:

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import statistics
 import subprocess
 import sys
@@ -29,14 +28,12 @@ from pathlib import Path
 import requests
 import socketio
 from backend import ROOT, backend_environment, free_port, start_backend  # bench/, beside this script
-from bench_database import card_purchase, fresh_postgres
+from bench_database import bench_database_url, card_purchase, fresh_postgres, use_database
 from reflex_tab import NAMESPACE, SESSION, TIMEOUT_SECONDS, Tab, hydrated
 from sqlmodel import select
 
-from resolution_app.infra import db
 from resolution_app.infra.clock import clock
 from resolution_app.infra.db import transaction
-from resolution_app.infra.local_postgres import FAST_UNSAFE_OPTIONS, running_postgres
 from resolution_app.infra.seaweed import pick_free_s3_port, running_seaweed
 from resolution_app.models import Product, User
 from resolution_app.state.buyer import ClaimState
@@ -169,16 +166,14 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="rc-bench-claim-") as folder, ExitStack() as stack:
         work = Path(folder)
         (work / "seaweed").mkdir()
-        database_url = os.environ.get("BENCH_DATABASE_URL") or stack.enter_context(
-            running_postgres(work / "postgres", options=FAST_UNSAFE_OPTIONS)
-        )
+        database_url = bench_database_url(stack, work / "postgres")
         fresh_postgres(database_url)
         storage_url = stack.enter_context(running_seaweed(work / "seaweed", pick_free_s3_port()))
         backend_url = f"http://127.0.0.1:{free_port()}"
         env = {**backend_environment(database_url, work, backend_url), "STORAGE_URL": storage_url}
         # The schema and the demo data, as `make run` has them, in a child: this process read its settings already.
         subprocess.run([sys.executable, "-c", PREPARE], env=env, cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
-        db.use_engine(db.make_engine(database_url.replace("postgresql://", "postgresql+psycopg://", 1)))
+        use_database(database_url)
         payment_ids = claimable_payments(args.runs)
         files = [evidence_file(work, FILE_MB).rename(work / f"evidence-{n}.pdf") for n in range(FILES)]
         backend = start_backend(stack, env, work / "backend.log")

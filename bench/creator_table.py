@@ -11,7 +11,6 @@ of the ORM, authorization and row shaping shows.
 import argparse
 import csv
 import io
-import os
 import random
 import statistics
 import sys
@@ -36,7 +35,7 @@ from sqlalchemy import Connection, Engine, Result, bindparam, text
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # `python bench/creator_table.py` from the repo root
 
-from bench_database import fresh_postgres  # noqa: E402  (bench/, beside this script)
+from bench_database import bench_database_url, fresh_postgres, use_database  # noqa: E402  (bench/, beside this script)
 
 from resolution_app.domain.enums import (  # noqa: E402
     CaseStatus,
@@ -46,9 +45,8 @@ from resolution_app.domain.enums import (  # noqa: E402
     PaymentStatus,
     Reason,
 )
-from resolution_app.infra import db, migrate  # noqa: E402
+from resolution_app.infra import migrate  # noqa: E402
 from resolution_app.infra.db import transaction  # noqa: E402
-from resolution_app.infra.local_postgres import FAST_UNSAFE_OPTIONS, running_postgres  # noqa: E402
 from resolution_app.models import User  # noqa: E402
 from resolution_app.models.base import UTCDateTime  # noqa: E402
 from resolution_app.services.creator_cases import PAGE_SIZE, SORTS, CaseFilter, list_cases  # noqa: E402
@@ -546,11 +544,8 @@ def main() -> None:
     args = parse_args()
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="rc-bench-") as folder, ExitStack() as stack:
-        url = os.environ.get("BENCH_DATABASE_URL")
-        if not url:
-            url = stack.enter_context(running_postgres(Path(folder) / "postgres", options=FAST_UNSAFE_OPTIONS))
-        engine = db.make_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
-        db.use_engine(engine)
+        url = bench_database_url(stack, Path(folder) / "postgres")
+        engine = use_database(url)
         scale = Scale(total=args.total, big=args.big)
         print(
             f"{server_version(engine)}, migrations at {args.revision}; {scale.total:,} cases on the platform, ", end=""

@@ -42,10 +42,9 @@ ROOT = BENCH.parent
 sys.path.insert(0, str(ROOT))
 
 from backend import backend_environment, free_port, start_backend  # noqa: E402  (bench/, beside this script)
-from bench_database import card_purchase, fresh_postgres  # noqa: E402
+from bench_database import bench_database_url, card_purchase, fresh_postgres  # noqa: E402
 
 from resolution_app.infra.child_processes import start_child  # noqa: E402
-from resolution_app.infra.local_postgres import FAST_UNSAFE_OPTIONS, running_postgres  # noqa: E402
 from resolution_app.infra.local_redis import running_redis  # noqa: E402
 
 TARGET_USERS = 200
@@ -313,9 +312,7 @@ def main() -> None:
     args.reports.mkdir(parents=True, exist_ok=True)
     figures, recoveries = [], []
     with ExitStack() as stack:
-        database_url = os.environ.get("BENCH_DATABASE_URL") or stack.enter_context(
-            running_postgres(Path(tempfile.mkdtemp(prefix="rc-load-pg-")), options=FAST_UNSAFE_OPTIONS)
-        )
+        database_url = bench_database_url(stack, Path(tempfile.mkdtemp(prefix="rc-load-pg-")))
         redis = None if os.environ.get("REDIS_URL") else OwnRedis()  # someone else's Redis is not ours to restart
         if redis is not None:
             stack.callback(redis.close)

@@ -41,7 +41,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # `python bench/mail_outbox.py` from the repo root
 
-from bench_database import fresh_postgres  # noqa: E402  (bench/, beside this script)
+from bench_database import bench_database_url, fresh_postgres, use_database  # noqa: E402  (bench/, beside this script)
 
 FOLDER = Path(tempfile.mkdtemp(prefix="rc-bench-mail-"))
 # Settings are read once per process: a throw-away data folder and evidence store, before anything reads them.
@@ -59,7 +59,6 @@ from resolution_app.domain.notifications import REMINDER  # noqa: E402
 from resolution_app.infra import db, mail, migrate  # noqa: E402
 from resolution_app.infra.clock import clock  # noqa: E402
 from resolution_app.infra.db import transaction  # noqa: E402
-from resolution_app.infra.local_postgres import FAST_UNSAFE_OPTIONS, running_postgres  # noqa: E402
 from resolution_app.infra.settings import get_settings  # noqa: E402
 from resolution_app.models import BusinessMember, Case, OutboundEmail  # noqa: E402
 from resolution_app.services.demo_data import seed_demo_data  # noqa: E402
@@ -388,14 +387,10 @@ def main() -> None:
     started = time.perf_counter()
     with ExitStack() as stack:
         server = stack.enter_context(SmtpServerProcess())
-        url = os.environ.get("BENCH_DATABASE_URL")
-        if url:
-            fresh_postgres(url)
-        else:
-            url = stack.enter_context(running_postgres(FOLDER / "postgres", options=FAST_UNSAFE_OPTIONS))
-        engine = db.make_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
+        url = bench_database_url(stack, FOLDER / "postgres")
+        fresh_postgres(url)
+        engine = use_database(url)
         migrate.upgrade(engine)
-        db.use_engine(engine)
         seed_demo_data()
         settle_seeded_emails()
         mail.use_mailer(mail.SmtpMailer(server.url, timeout=SMTP_TIMEOUT_SECONDS))

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import statistics
 import tempfile
 import time
@@ -32,13 +31,12 @@ from pathlib import Path
 
 import creator_table as platform  # bench/, beside this script
 from backend import backend_environment, free_port, start_backend
+from bench_database import bench_database_url, use_database
 from event_loop import Browser
 from sqlmodel import select
 
 from resolution_app.domain.enums import CaseStatus, Party
-from resolution_app.infra import db
 from resolution_app.infra.db import transaction
-from resolution_app.infra.local_postgres import FAST_UNSAFE_OPTIONS, running_postgres
 from resolution_app.infra.passwords import hash_password
 from resolution_app.models import Case, User
 from resolution_app.services import accounts, case_views, creator_cases, customer_context
@@ -135,11 +133,8 @@ def main() -> None:
     parser.add_argument("--big", type=int, default=100_000, help="cases of the measured business")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="rc-bench-events-") as folder, ExitStack() as stack:
-        url = os.environ.get("BENCH_DATABASE_URL") or stack.enter_context(
-            running_postgres(Path(folder) / "postgres", options=FAST_UNSAFE_OPTIONS)
-        )
-        engine = db.make_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
-        db.use_engine(engine)
+        url = bench_database_url(stack, Path(folder) / "postgres")
+        engine = use_database(url)
         platform.filled(engine, url, "head", platform.Scale(total=args.total, big=args.big))
         email, case_id = sign_in_able(platform.OWNER_BUSINESS), a_waiting_case(platform.OWNER_BUSINESS)
         backend_url = f"http://127.0.0.1:{free_port()}"

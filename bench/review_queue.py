@@ -11,7 +11,6 @@ beside the same statements written by hand; the target is 50 ms for each.
 """
 
 import argparse
-import os
 import sys
 import tempfile
 from contextlib import ExitStack
@@ -22,11 +21,10 @@ from sqlalchemy import Engine, text
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import creator_table as platform  # noqa: E402  (bench/, beside this script)
+from bench_database import bench_database_url, use_database  # noqa: E402
 
 from resolution_app.domain.enums import CaseAction, CaseStatus  # noqa: E402
-from resolution_app.infra import db  # noqa: E402
 from resolution_app.infra.db import transaction  # noqa: E402
-from resolution_app.infra.local_postgres import FAST_UNSAFE_OPTIONS, running_postgres  # noqa: E402
 from resolution_app.models import User  # noqa: E402
 from resolution_app.services.review.queue import PAGE_SIZE, QueueFilter, review_queue  # noqa: E402
 
@@ -153,11 +151,8 @@ def main() -> None:
     parser.add_argument("--total", type=int, default=1_000_000, help="cases on the platform")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="rc-bench-") as folder, ExitStack() as stack:
-        url = os.environ.get("BENCH_DATABASE_URL") or stack.enter_context(
-            running_postgres(Path(folder) / "postgres", options=FAST_UNSAFE_OPTIONS)
-        )
-        engine = db.make_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
-        db.use_engine(engine)
+        url = bench_database_url(stack, Path(folder) / "postgres")
+        engine = use_database(url)
         print(f"{platform.server_version(engine)}; {args.total:,} cases on the platform; median of {args.runs} runs")
         platform.filled(engine, url, "head", platform.Scale(total=args.total, big=args.total // 10))
         shape_the_queue(engine)

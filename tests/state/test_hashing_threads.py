@@ -7,12 +7,13 @@ import threading
 
 from resolution_app.infra.passwords import hash_password
 from resolution_app.state.session import SessionState, hashing
+from tests.event_loops import run_apart
 
 MORE_THAN_THE_DEFAULT_EXECUTOR_HAS = 40  # it has min(32, cores + 4)
 
 
 def test_a_hash_needs_no_thread_of_the_default_executor():
-    assert asyncio.run(_hash_with_every_default_thread_held()).startswith("$argon2")
+    assert run_apart(_hash_with_every_default_thread_held()).startswith("$argon2")
 
 
 async def _hash_with_every_default_thread_held() -> str:
