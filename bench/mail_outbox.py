@@ -269,7 +269,7 @@ def reference(server: SmtpServerProcess, count: int) -> float:
     """Emails per second of plain smtplib, 2 connections, sending rendered emails of the same shape and size."""
     with transaction() as session:
         sample = session.exec(select(OutboundEmail.id).order_by(OutboundEmail.id).limit(1)).one()
-        facts = delivery._facts(session, [sample])[0].facts  # an email as the delivery renders it
+        facts = delivery._facts(session, [sample], clock.now())[0].facts  # an email as the delivery renders it
     from resolution_app.services.notifications.email_content import render
 
     envelope = render(facts)
