@@ -1,5 +1,5 @@
 """HTTP routes beside the Reflex app: signed file downloads, the creator's CSV export, the emails' one-click
-unsubscribe, and health.
+unsubscribe, health, and the public API (api/v1).
 
 They share Reflex's event loop: database and storage work runs in threads (`asyncio.to_thread`, or Starlette's
 thread pool for a plain `def` route and for a streamed body's synchronous chunks).
@@ -14,8 +14,9 @@ from urllib.parse import quote
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response, StreamingResponse
-from starlette.routing import Route
+from starlette.routing import Mount, Route
 
+from resolution_app.api.v1.app import app as api_v1
 from resolution_app.domain.errors import DomainError, NotFound
 from resolution_app.infra.settings import get_settings
 from resolution_app.services import accounts, creator_cases, exports, files, health
@@ -145,5 +146,6 @@ api = Starlette(
         Route("/api/creator/cases.csv", export_cases),
         Route("/api/health", health_check),
         Route(preferences.UNSUBSCRIBE_PATH + "{token}", unsubscribe, methods=["GET", "POST"]),
+        Mount("/api/v1", app=api_v1),
     ]
 )

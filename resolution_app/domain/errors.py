@@ -33,3 +33,11 @@ class Forbidden(DomainError):
 
 class Conflict(DomainError):
     """The object changed since the user looked at it."""
+
+
+class RateLimited(DomainError):
+    """Too many requests in the current window; `retry_after` seconds until the next one is let through."""
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after

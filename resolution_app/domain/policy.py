@@ -71,6 +71,17 @@ class Policy:
     email_max_retry: timedelta = timedelta(minutes=10)
     email_give_up_after: timedelta = timedelta(days=3)
     email_quote_max_chars: int = 1500  # the other side's words in an email; the case page has them whole
+    # The public API: requests per key per minute, across all workers; a repeat with an Idempotency-Key gets the
+    # first answer for a day.
+    api_requests_per_minute: int = 120
+    api_idempotency_kept: timedelta = timedelta(hours=24)
+    # Webhooks: a delivery is tried again after each pause (the last over a day after the first try), and an
+    # endpoint that has failed for the disable age is turned off, its owner told.
+    webhook_retry_pauses: tuple[timedelta, ...] = tuple(
+        timedelta(minutes=minutes) for minutes in (1, 5, 30, 120, 300, 600, 600)
+    )
+    webhook_disable_after: timedelta = timedelta(days=3)
+    webhook_timeout_seconds: float = 10.0
 
 
 DEFAULT_POLICY = Policy()

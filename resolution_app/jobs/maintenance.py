@@ -1,10 +1,12 @@
-"""Housekeeping: jobs of dead workers retried, old finished jobs removed, stale sessions and log-in counts forgotten."""
+"""Housekeeping: jobs of dead workers retried, old finished jobs removed; stale sessions, log-in counts and API
+request records forgotten."""
 
 from procrastinate.exceptions import UniqueViolation
 from procrastinate.jobs import Status
 
 from resolution_app.infra.job_queue import queue
 from resolution_app.services import accounts
+from resolution_app.services.developers import idempotency, rate_limit
 
 # A worker sends a heartbeat every 10 s (procrastinate's default); one silent for this long has died.
 DEAD_WORKER_SECONDS = 30
@@ -36,3 +38,10 @@ async def remove_old_jobs(timestamp: int) -> None:
 def purge_stale_sign_ins(timestamp: int) -> int:
     """Sessions past their absolute expiry and log-in counts after a quiet day (policy numbers)."""
     return accounts.purge_stale()
+
+
+@queue.periodic(cron="47 * * * *")
+@queue.task(name="forget_old_api_requests", queueing_lock="forget_old_api_requests")
+def forget_old_api_requests(timestamp: int) -> int:
+    """Idempotency keys after their day, and the rate limit's past minutes."""
+    return idempotency.forget_old() + rate_limit.forget_past_windows()

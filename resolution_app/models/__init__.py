@@ -21,12 +21,21 @@ from resolution_app.models.commerce import (
     Product,
     UserLog,
 )
-from resolution_app.models.developers import ApiKey
+from resolution_app.models.developers import (
+    ApiKey,
+    ApiRequestCount,
+    IdempotentRequest,
+    WebhookAttempt,
+    WebhookDelivery,
+    WebhookEndpoint,
+    WebhookEvent,
+)
 from resolution_app.models.notifications import Notification, OutboundEmail
 from resolution_app.models.preferences import TablePreference
 
 __all__ = [
     "ApiKey",
+    "ApiRequestCount",
     "Appeal",
     "Attachment",
     "AutoRespondSettings",
@@ -35,6 +44,7 @@ __all__ = [
     "BusinessMember",
     "Case",
     "CaseEvent",
+    "IdempotentRequest",
     "LegalDocument",
     "LoginThrottle",
     "Message",
@@ -49,4 +59,8 @@ __all__ = [
     "User",
     "UserLog",
     "UserSession",
+    "WebhookAttempt",
+    "WebhookDelivery",
+    "WebhookEndpoint",
+    "WebhookEvent",
 ]

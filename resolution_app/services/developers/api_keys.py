@@ -21,6 +21,7 @@ from resolution_app.infra.db import read, transaction
 from resolution_app.models import ApiKey, Business, BusinessMember, User
 from resolution_app.services.access import ACTING_ROLES, membership
 from resolution_app.services.businesses import creator_business
+from resolution_app.services.developers.rate_limit import count_request
 
 KEY_PREFIX = "rc_key_"
 SHOWN_CHARS = len(KEY_PREFIX) + 6
@@ -155,7 +156,7 @@ def revoke_key(user: User, key_id: int) -> None:
 
 def authenticate(secret: str) -> ApiCaller | None:
     """The caller a bearer key speaks for; None for a key that is unknown, malformed or revoked, or whose maker is no
-    longer a member of its business."""
+    longer a member of its business. Each call counts against the key's rate limit (RateLimited past it)."""
     if not secret.startswith(KEY_PREFIX) or len(secret) > 200:
         return None
     now = clock.now()
@@ -171,6 +172,7 @@ def authenticate(secret: str) -> ApiCaller | None:
         if found is None:
             return None
         key, user = found
+        count_request(session, key.id, now)
         if key.last_used_at is None or now - key.last_used_at >= LAST_USED_EVERY:
             key.last_used_at = now
             session.add(key)

@@ -1,0 +1,171 @@
+"""The public API's routes: a key lists, reads and answers its business's cases.
+
+Routes are plain functions: FastAPI runs them in its thread pool, off Reflex's event loop, as they call the
+synchronous services (which do all the checking; this module only translates HTTP).
+"""
+
+from collections.abc import Callable
+from datetime import datetime
+from functools import partial
+from typing import Annotated
+
+from fastapi import Depends, FastAPI, Header, Query, Request
+from fastapi.responses import JSONResponse, Response
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from pydantic import BaseModel, ConfigDict, Field
+
+from resolution_app.api.v1 import errors
+from resolution_app.api.v1.docs import docs_page
+from resolution_app.domain.enums import CaseStatus, Reason
+from resolution_app.domain.errors import DomainError
+from resolution_app.domain.policy import DEFAULT_POLICY
+from resolution_app.services.developers import api_cases, api_keys, idempotency
+from resolution_app.services.developers.api_keys import ApiCaller
+from resolution_app.services.developers.case_resource import CaseListItem, CaseResource
+
+API_VERSION = "2026-12-01"
+app = FastAPI(
+    title="Resolution Center API",
+    version=API_VERSION,
+    description="List, read and answer your business's refund cases. Authenticate with a key from Settings → "
+    'Developers: `Authorization: Bearer rc_key_…`. Errors are `{"error": {"type", "message"}}`.',
+    openapi_url="/openapi.json",
+    docs_url=None,  # FastAPI's docs pages load scripts from a CDN; /docs is our own page
+    redoc_url=None,
+    responses=errors.RESPONSES,
+)
+errors.install(app)
+app.add_route("/docs", docs_page, include_in_schema=False)
+bearer = HTTPBearer(auto_error=False, description="An API key from Settings → Developers.")
+
+
+def api_caller(credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]) -> ApiCaller:
+    found = api_keys.authenticate(credentials.credentials) if credentials else None
+    if found is None:
+        raise errors.Unauthorized(errors.NO_KEY)
+    return found
+
+
+Caller = Annotated[ApiCaller, Depends(api_caller)]
+IdempotencyKey = Annotated[
+    str | None,
+    Header(
+        alias="Idempotency-Key",
+        max_length=idempotency.KEY_MAX_CHARS,
+        description="Repeat the request with the same key and body to get the first answer, never a second action.",
+    ),
+]
+
+
+class PageInfo(BaseModel):
+    has_next_page: bool
+    end_cursor: str | None = Field(description="Pass as `after` for the next page.")
+
+
+class CaseList(BaseModel):
+    data: list[CaseListItem]
+    page_info: PageInfo
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Denial(Strict):
+    message: str = Field(min_length=1, max_length=DEFAULT_POLICY.message_max_chars, description="Why you deny it.")
+
+
+class Question(Strict):
+    question: str = Field(min_length=1, max_length=DEFAULT_POLICY.message_max_chars, description="For the buyer.")
+
+
+class NewMessage(Strict):
+    body: str = Field(min_length=1, max_length=DEFAULT_POLICY.message_max_chars)
+
+
+AS_UTC = "ISO 8601; without a zone, UTC."
+
+
+@app.get("/resolution_center_cases", response_model=CaseList, summary="List cases, newest first")
+def list_cases(
+    caller: Caller,
+    status: CaseStatus | None = None,
+    reason: Reason | None = None,
+    created_after: Annotated[datetime | None, Query(description=AS_UTC)] = None,
+    created_before: Annotated[datetime | None, Query(description=AS_UTC)] = None,
+    first: Annotated[int, Query(ge=1, le=api_cases.MAX_PAGE, description="How many cases.")] = 25,
+    after: Annotated[str | None, Query(max_length=200, description="The `end_cursor` of the page before.")] = None,
+) -> CaseList:
+    query = api_cases.CaseQuery(status, reason, created_after, created_before, first, after)
+    page = api_cases.list_cases(caller, query)
+    return CaseList(data=page.cases, page_info=PageInfo(has_next_page=page.has_next_page, end_cursor=page.end_cursor))
+
+
+@app.get("/resolution_center_cases/{case_id}", response_model=CaseResource, summary="Read a case")
+def get_case(caller: Caller, case_id: int) -> CaseResource:
+    return api_cases.get_case(caller, case_id)
+
+
+def _once(
+    request: Request, caller: ApiCaller, key: str | None, sent: dict | None, act: Callable[[], CaseResource], done: int
+) -> Response:
+    """Act and answer; with an Idempotency-Key, only the first request with it acts and every repeat gets its
+    answer, byte for byte (errors included: a repeat never acts a second time)."""
+    if key is None:
+        return JSONResponse(act().model_dump(mode="json"), status_code=done)
+    first = idempotency.claim(caller.key_id, key, idempotency.request_hash(request.method, request.url.path, sent))
+    if first is not None:
+        return _json(first, headers={"Idempotent-Replayed": "true"})
+    try:
+        answer = JSONResponse(act().model_dump(mode="json"), status_code=done)
+    except DomainError as error:
+        answer = errors.error_response(error)
+    except Exception:
+        failed = JSONResponse(errors.body(500, "The request failed midway."), status_code=500)
+        idempotency.keep(caller.key_id, key, _answer(failed))
+        raise
+    idempotency.keep(caller.key_id, key, _answer(answer))
+    return answer
+
+
+def _answer(response: Response) -> idempotency.Answer:
+    return idempotency.Answer(response.status_code, bytes(response.body).decode())
+
+
+def _json(answer: idempotency.Answer, headers: dict[str, str]) -> Response:
+    return Response(answer.body, status_code=answer.status_code, media_type="application/json", headers=headers)
+
+
+ACTED = {200: {"description": "The case as it is now.", "model": CaseResource}}
+
+
+@app.post("/resolution_center_cases/{case_id}/accept", responses=ACTED, summary="Accept: refund the buyer")
+def accept(request: Request, caller: Caller, case_id: int, key: IdempotencyKey = None) -> JSONResponse:
+    return _once(request, caller, key, None, partial(api_cases.take_action, caller, case_id, "accept"), 200)
+
+
+@app.post("/resolution_center_cases/{case_id}/deny", responses=ACTED, summary="Deny, saying why")
+def deny(request: Request, caller: Caller, case_id: int, denial: Denial, key: IdempotencyKey = None) -> JSONResponse:
+    act = partial(api_cases.take_action, caller, case_id, "deny", denial.message)
+    return _once(request, caller, key, denial.model_dump(), act, 200)
+
+
+@app.post("/resolution_center_cases/{case_id}/request_info", responses=ACTED, summary="Ask the buyer for more")
+def request_info(
+    request: Request, caller: Caller, case_id: int, asked: Question, key: IdempotencyKey = None
+) -> JSONResponse:
+    act = partial(api_cases.take_action, caller, case_id, "request_info", asked.question)
+    return _once(request, caller, key, asked.model_dump(), act, 200)
+
+
+@app.post(
+    "/resolution_center_cases/{case_id}/messages",
+    status_code=201,
+    responses={201: {"description": "The case, with the message.", "model": CaseResource}},
+    summary="Write to the buyer",
+)
+def send_message(
+    request: Request, caller: Caller, case_id: int, message: NewMessage, key: IdempotencyKey = None
+) -> JSONResponse:
+    act = partial(api_cases.send_message, caller, case_id, message.body)
+    return _once(request, caller, key, message.model_dump(), act, 201)

@@ -1,0 +1,146 @@
+"""The public API's use cases: a key lists, reads and answers its own business's cases.
+
+Answers go through the same service functions as the creator's pages (case_actions), as the key's maker, so the
+rules and the authorization are the pages' own; on top, a key reaches only its one business and, to write, needs
+the "Read and write" scope.
+"""
+
+import base64
+import binascii
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlmodel import Session
+
+from resolution_app.domain.enums import CaseStatus, Party, Reason
+from resolution_app.domain.errors import Forbidden, InvalidInput, NotFound
+from resolution_app.domain.ids import is_row_id
+from resolution_app.infra.clock import clock
+from resolution_app.infra.db import read
+from resolution_app.models import Case
+from resolution_app.services import case_actions
+from resolution_app.services.access import CASE_NOT_FOUND, may_act
+from resolution_app.services.developers.api_keys import ApiCaller
+from resolution_app.services.developers.case_resource import (
+    API_ACTIONS,
+    LIST_COLUMNS,
+    CaseListItem,
+    CaseResource,
+    available_actions,
+    case_resource,
+    list_item,
+)
+
+MAX_PAGE = 100
+READ_ONLY_KEY = 'This key may only read. Make a key with the "Read and write" scope to act on cases.'
+BAD_CURSOR = "`after` must be an end_cursor from a previous page."
+
+
+@dataclass(frozen=True)
+class CaseQuery:
+    status: CaseStatus | None = None
+    reason: Reason | None = None
+    created_after: datetime | None = None
+    created_before: datetime | None = None
+    first: int = 25
+    after: str | None = None
+
+
+@dataclass(frozen=True)
+class CasePage:
+    cases: list[CaseListItem]
+    has_next_page: bool
+    end_cursor: str | None
+
+
+def _cursor(case: Case) -> str:
+    return base64.urlsafe_b64encode(f"{case.opened_at.isoformat()}|{case.id}".encode()).decode().rstrip("=")
+
+
+def _position(cursor: str) -> tuple[datetime, int]:
+    """Where a page ends: (created_at, id) of its last case."""
+    try:
+        moment, _, case_id = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode().partition("|")
+        at, number = datetime.fromisoformat(moment), int(case_id)
+    except (ValueError, binascii.Error, UnicodeDecodeError):
+        raise InvalidInput(BAD_CURSOR, field="after") from None
+    if at.tzinfo is None or not is_row_id(number):
+        raise InvalidInput(BAD_CURSOR, field="after")
+    return at, number
+
+
+def _utc(moment: datetime | None) -> datetime | None:
+    """Times without a zone are taken as UTC, as the documentation says."""
+    if moment is None or moment.tzinfo is not None:
+        return moment
+    return moment.replace(tzinfo=UTC)
+
+
+def list_cases(caller: ApiCaller, query: CaseQuery) -> CasePage:
+    """The key's business's cases, newest first, `first` at a time after the cursor `after`."""
+    if not 1 <= query.first <= MAX_PAGE:
+        raise InvalidInput(f"`first` is from 1 to {MAX_PAGE}.", field="first")
+    statement = LIST_COLUMNS.where(Case.business_id == caller.business_id)
+    if query.status is not None:
+        statement = statement.where(Case.status == query.status)
+    if query.reason is not None:
+        statement = statement.where(Case.reason == query.reason)
+    if query.created_after is not None:
+        statement = statement.where(Case.opened_at > _utc(query.created_after))
+    if query.created_before is not None:
+        statement = statement.where(Case.opened_at < _utc(query.created_before))
+    if query.after:
+        at, case_id = _position(query.after)
+        statement = statement.where((Case.opened_at < at) | ((Case.opened_at == at) & (Case.id < case_id)))
+    # The order of ix_case_business_opened_desc, so a page is read straight off the index.
+    statement = statement.order_by(Case.opened_at.desc().nulls_last(), Case.id.desc()).limit(query.first + 1)
+    with read() as session:
+        rows = session.exec(statement).all()
+    shown = rows[: query.first]
+    return CasePage(
+        cases=[list_item(*row) for row in shown],
+        has_next_page=len(rows) > query.first,
+        end_cursor=_cursor(shown[-1][0]) if shown else None,
+    )
+
+
+def _business_case(session: Session, caller: ApiCaller, case_id: int, *, lock: bool = False) -> Case:
+    """The case, if it is the key's business's; NotFound otherwise, so other businesses' ids reveal nothing."""
+    case = session.get(Case, case_id, with_for_update=lock) if is_row_id(case_id) else None
+    if case is None or case.business_id != caller.business_id:
+        raise NotFound(CASE_NOT_FOUND)
+    return case
+
+
+def get_case(caller: ApiCaller, case_id: int) -> CaseResource:
+    now = clock.now()
+    with read() as session:
+        case = _business_case(session, caller, case_id)
+        acting = caller.may_write and may_act(session, caller.user, case, Party.CREATOR)
+        return case_resource(
+            session, case, now, actions=available_actions(case, now, may_act=acting), links_for=caller.user
+        )
+
+
+def take_action(caller: ApiCaller, case_id: int, action: str, text: str = "") -> CaseResource:
+    """accept, deny (with the reason) or request_info (with the question), as on the creator's case page."""
+    _require_write(caller)
+    if action not in API_ACTIONS:
+        raise InvalidInput("Unknown action.")
+    with read() as session:
+        version = _business_case(session, caller, case_id).version
+    case_actions.act(caller.user, case_id, Party.CREATOR, API_ACTIONS[action], expected_version=version, text=text)
+    return get_case(caller, case_id)
+
+
+def send_message(caller: ApiCaller, case_id: int, body: str) -> CaseResource:
+    _require_write(caller)
+    with read() as session:
+        _business_case(session, caller, case_id)
+    case_actions.send_message(caller.user, case_id, Party.CREATOR, body)
+    return get_case(caller, case_id)
+
+
+def _require_write(caller: ApiCaller) -> None:
+    if not caller.may_write:
+        raise Forbidden(READ_ONLY_KEY)

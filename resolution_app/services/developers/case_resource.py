@@ -1,0 +1,249 @@
+"""A case as the public API and the webhooks show it to a business's own tools: one shape for both.
+
+Built from the tables in the caller's session, so a webhook event is written in the very transaction of the change
+it tells of. Amounts are integers in the currency's minor unit, as payment APIs give them; times are UTC.
+"""
+
+from datetime import datetime
+
+from pydantic import BaseModel, Field
+from sqlalchemy import Select
+from sqlmodel import Session, select
+
+from resolution_app.domain import lifecycle
+from resolution_app.domain.enums import (
+    PAYMENT_METHOD_LABELS,
+    REASON_LABELS,
+    STATUS_LABELS,
+    CaseAction,
+    CaseStatus,
+    Party,
+    PaymentMethod,
+    Reason,
+)
+from resolution_app.domain.money import format_money
+from resolution_app.domain.next_step import someones_deadline
+from resolution_app.models import Attachment, Case, CaseEvent, Message, Payment, Product, User
+from resolution_app.services import files
+from resolution_app.services.review.claims import CLAIM_EVENTS
+from resolution_app.services.transitions import case_state
+
+OBJECT = "resolution_center_case"
+# What a business may do on a case through the API, and the lifecycle action each one is.
+API_ACTIONS: dict[str, CaseAction] = {
+    "accept": CaseAction.ACCEPT,
+    "deny": CaseAction.DENY,
+    "request_info": CaseAction.REQUEST_MORE_INFO,
+}
+SEND_MESSAGE = "send_message"
+
+
+class Money(BaseModel):
+    amount: int = Field(description="In the currency's minor unit: cents for USD.")
+    currency: str = Field(description="ISO 4217, e.g. USD.")
+    formatted: str = Field(description="For people, e.g. $19.00.")
+
+
+class Buyer(BaseModel):
+    name: str
+    email: str
+    username: str
+
+
+class ProductRef(BaseModel):
+    id: int
+    name: str
+
+
+class PaymentRef(BaseModel):
+    id: int
+    method: str
+    method_label: str
+    paid_at: datetime
+    amount: Money
+
+
+class FileRef(BaseModel):
+    id: int
+    name: str
+    content_type: str
+    size_bytes: int
+    added_by: str = Field(description="buyer or creator: whose evidence it is.")
+    added_at: datetime
+    url: str | None = Field(
+        description="A signed link that works for a few minutes; null in webhooks (fetch the case for one)."
+    )
+
+
+class TimelineEntry(BaseModel):
+    id: str
+    type: str = Field(description='"opened", or the move made: "deny", "escalate", "decide_refund" …')
+    at: datetime
+    by: str = Field(description="buyer, creator, reviewer (the platform) or system.")
+    from_status: str | None
+    to_status: str | None
+    text: str = Field(description="The words that came with the move: a statement, a question, a rationale.")
+    file_ids: list[int]
+
+
+class MessageOut(BaseModel):
+    id: int
+    at: datetime
+    by: str
+    body: str
+    file_ids: list[int]
+
+
+class CaseListItem(BaseModel):
+    id: int
+    object: str = OBJECT
+    status: str
+    status_label: str
+    reason: str
+    reason_label: str
+    amount: Money
+    buyer: Buyer
+    product: ProductRef
+    payment_id: int
+    created_at: datetime
+    updated_at: datetime
+    due_at: datetime | None = Field(description="When the side the case waits on must answer by; null when none.")
+    resolved_at: datetime | None
+
+
+class CaseResource(CaseListItem):
+    description: str
+    outcome: str | None
+    payment: PaymentRef
+    version: int = Field(description="Goes up with every change of status.")
+    message_count: int
+    timeline: list[TimelineEntry]
+    messages: list[MessageOut]
+    files: list[FileRef]
+    available_actions: list[str] = Field(
+        description='What this key may do now, of "accept", "deny", "request_info" and "send_message".'
+    )
+
+
+# A case with what its list entry shows; the list and the case start from it.
+LIST_COLUMNS: Select = (
+    select(Case, Product.id, Product.name, User.name, User.email, User.username)
+    .join(Payment, Payment.id == Case.payment_id)
+    .join(Product, Product.id == Payment.product_id)
+    .join(User, User.id == Case.buyer_id)
+)
+
+
+def list_item(case: Case, product_id: int, product: str, buyer_name: str, email: str, username: str) -> CaseListItem:
+    """A row of LIST_COLUMNS as the list shows it."""
+    buyer = Buyer(name=buyer_name, email=email, username=username)
+    return CaseListItem(**_list_fields(case, ProductRef(id=product_id, name=product), buyer))
+
+
+def _list_fields(case: Case, product: ProductRef, buyer: Buyer) -> dict:
+    status = CaseStatus(case.status)
+    return {
+        "id": case.id,
+        "status": status.value,
+        "status_label": STATUS_LABELS[status],
+        "reason": case.reason,
+        "reason_label": REASON_LABELS[Reason(case.reason)],
+        "amount": _money(case.amount_minor, case.currency),
+        "buyer": buyer,
+        "product": product,
+        "payment_id": case.payment_id,
+        "created_at": case.opened_at,
+        "updated_at": case.updated_at,
+        "due_at": someones_deadline(status, case.due_at),
+        "resolved_at": case.resolved_at,
+    }
+
+
+def _money(amount: int, currency: str) -> Money:
+    return Money(amount=amount, currency=currency, formatted=format_money(amount, currency))
+
+
+def case_resource(
+    session: Session, case: Case, now: datetime, *, actions: list[str], links_for: User | None
+) -> CaseResource:
+    """The whole case. `actions`: what the caller may do (see available_actions); `links_for`: the member whose
+    signed file links to mint, or None for none (webhooks, whose links would be dead before they are read)."""
+    payment, product, buyer = session.exec(
+        select(Payment, Product, User)
+        .join(Product, Product.id == Payment.product_id)
+        .join(User, User.id == Payment.buyer_id)
+        .where(Payment.id == case.payment_id)
+    ).one()
+    events = list(
+        session.exec(
+            select(CaseEvent)
+            .where(CaseEvent.case_id == case.id, CaseEvent.kind.not_in(CLAIM_EVENTS))
+            .order_by(CaseEvent.id)
+        )
+    )
+    messages = list(session.exec(select(Message).where(Message.case_id == case.id).order_by(Message.id)))
+    attachments = list(session.exec(select(Attachment).where(Attachment.case_id == case.id).order_by(Attachment.id)))
+    buyer_ref = Buyer(name=buyer.name, email=buyer.email, username=buyer.username)
+    return CaseResource(
+        **_list_fields(case, ProductRef(id=product.id, name=product.name), buyer_ref),
+        description=case.description,
+        outcome=case.outcome,
+        payment=PaymentRef(
+            id=payment.id,
+            method=payment.method,
+            method_label=PAYMENT_METHOD_LABELS[PaymentMethod(payment.method)],
+            paid_at=payment.paid_at,
+            amount=_money(payment.amount_minor, payment.currency),
+        ),
+        version=case.version,
+        message_count=len(messages),
+        timeline=[
+            TimelineEntry(
+                id=f"event_{event.id}",
+                type=event.kind,
+                at=event.at,
+                by=event.party,
+                from_status=event.from_status,
+                to_status=event.to_status,
+                text=event.detail,
+                file_ids=[a.id for a in attachments if a.event_id == event.id],
+            )
+            for event in events
+        ],
+        messages=[
+            MessageOut(
+                id=message.id,
+                at=message.created_at,
+                by=message.party,
+                body=message.body,
+                file_ids=[a.id for a in attachments if a.message_id == message.id],
+            )
+            for message in messages
+        ],
+        files=[_file(attachment, links_for) for attachment in attachments],
+        available_actions=actions,
+    )
+
+
+def _file(attachment: Attachment, links_for: User | None) -> FileRef:
+    return FileRef(
+        id=attachment.id,
+        name=attachment.display_name,
+        content_type=attachment.content_type,
+        size_bytes=attachment.size,
+        added_by=attachment.party,
+        added_at=attachment.created_at,
+        url=files.signed_link(attachment.id, links_for, Party.CREATOR) if links_for else None,
+    )
+
+
+def available_actions(case: Case, now: datetime, *, may_act: bool) -> list[str]:
+    """What a business's member who may act can do on the case through the API now; nothing for one who can't."""
+    if not may_act:
+        return []
+    state = case_state(case)
+    allowed = set(lifecycle.allowed_actions(state, Party.CREATOR, now))
+    found = [name for name, action in API_ACTIONS.items() if action in allowed]
+    if not lifecycle.is_final(state, now):
+        found.append(SEND_MESSAGE)
+    return found
