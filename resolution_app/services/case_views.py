@@ -40,8 +40,8 @@ from resolution_app.models import (
 )
 from resolution_app.services import files
 from resolution_app.services.access import may_act, require_case
+from resolution_app.services.case_state import case_state
 from resolution_app.services.review.claims import CLAIM_EVENTS, reviewer_actions
-from resolution_app.services.transitions import case_state
 
 PARTY_NAMES = {Party.BUYER: "Buyer", Party.CREATOR: "Creator", Party.REVIEWER: "Platform", Party.SYSTEM: "Platform"}
 EVENT_TEXTS = {

@@ -6,27 +6,15 @@ from sqlalchemy import update
 from sqlmodel import Session
 
 from resolution_app.domain import lifecycle
-from resolution_app.domain.enums import CLOSED_STATUSES, CaseAction, CaseStatus, Outcome, Party
+from resolution_app.domain.enums import CLOSED_STATUSES, CaseAction, Outcome, Party
 from resolution_app.domain.errors import Conflict
-from resolution_app.domain.lifecycle import CaseState, Transition
+from resolution_app.domain.lifecycle import Transition
 from resolution_app.infra.gateway import get_gateway
 from resolution_app.models import BalanceCredit, Case, CaseEvent, Payment, PlatformReimbursement
+from resolution_app.services.case_state import case_state
 from resolution_app.services.notifications import outbox
 
 CASE_CHANGED = "This case has changed since you opened it. The page now shows it as it is."
-
-
-def case_state(case: Case) -> CaseState:
-    return CaseState(
-        status=CaseStatus(case.status),
-        due_at=case.due_at,
-        info_requested_by=Party(case.info_requested_by) if case.info_requested_by else None,
-        decided_by_reviewer=case.decided_by_reviewer,
-        appealed=case.appealed,
-        paid_out=case.paid_out,
-        creator_paid=case.creator_paid,
-        outcome=Outcome(case.outcome) if case.outcome else None,
-    )
 
 
 def perform(

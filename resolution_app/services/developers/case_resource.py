@@ -25,8 +25,8 @@ from resolution_app.domain.money import format_money
 from resolution_app.domain.next_step import someones_deadline
 from resolution_app.models import Attachment, Case, CaseEvent, Message, Payment, Product, User
 from resolution_app.services import files
+from resolution_app.services.case_state import case_state
 from resolution_app.services.review.claims import CLAIM_EVENTS
-from resolution_app.services.transitions import case_state
 
 OBJECT = "resolution_center_case"
 # What a business may do on a case through the API, and the lifecycle action each one is.
