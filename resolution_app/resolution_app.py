@@ -20,6 +20,7 @@ from resolution_app.state.forgotten_tabs import ForgottenTabs
 from resolution_app.state.notifications import NotificationSettingsState, NotificationsState
 from resolution_app.state.review import ReviewCaseState, ReviewQueueState
 from resolution_app.state.session import SessionState
+from resolution_app.state.webhooks import WebhooksState
 
 app = rx.App(api_transformer=[api, UploadGuard], stylesheets=["/app.css"])
 app.add_middleware(ForgottenTabs())
@@ -45,7 +46,10 @@ app.add_page(
 )
 app.add_page(legal_page, route="/creator/settings/legal", on_load=LegalState.load_documents, title="Legal documents")
 app.add_page(
-    developers_page, route="/creator/settings/developers", on_load=DevelopersState.load_keys, title="Developers"
+    developers_page,
+    route="/creator/settings/developers",
+    on_load=[DevelopersState.load_keys, WebhooksState.load_endpoints],
+    title="Developers",
 )
 app.add_page(
     creator.resolutions_page, route="/creator/resolutions", on_load=CreatorTableState.load_table, title="Resolutions"

@@ -36,6 +36,9 @@ class Settings(BaseSettings):
     )
     reflex_redis_url: str = Field(default="", description="Redis for Reflex's tab states, when several workers serve.")
     job_worker_in_app: bool = Field(default=True, description="Run one job worker inside each app process.")
+    webhook_allow_private_urls: bool = Field(
+        default=False, description="Let webhooks reach http:// and private addresses: local development and tests."
+    )
 
     @field_validator("database_url")
     @classmethod

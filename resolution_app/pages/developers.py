@@ -1,4 +1,4 @@
-"""/creator/settings/developers: the API keys a business's own tools use (issue 14; the API and webhooks follow)."""
+"""/creator/settings/developers: the API keys and webhooks a business's own tools use."""
 
 import reflex as rx
 
@@ -13,7 +13,9 @@ from resolution_app.components.layout import (
     placeholder,
     stacked_table,
 )
+from resolution_app.components.shown_once import shown_once
 from resolution_app.domain.enums import API_SCOPE_LABELS
+from resolution_app.pages.developers_webhooks import webhooks_section
 from resolution_app.services.developers.api_keys import NAME_MAX_CHARS
 from resolution_app.state.developers import KEY_NAME_FIELD, KEY_SCOPE_FIELD, DevelopersState
 
@@ -22,28 +24,8 @@ HEADERS = ("Name", "Key", "Access", "Created", "Last used", "")
 
 
 def _new_key() -> rx.Component:
-    return rx.cond(
-        S.new_key != "",
-        rx.callout.root(
-            rx.callout.icon(rx.icon("key-round")),
-            rx.vstack(
-                rx.text(f"Your new key {S.new_key_name}. Copy it now: it is shown only this once.", weight="medium"),
-                rx.code(S.new_key, id="new-api-key", style={"word_break": "break-all"}),
-                rx.hstack(
-                    rx.button(
-                        rx.icon("copy", size=14), "Copy key", type="button", on_click=rx.set_clipboard(S.new_key)
-                    ),
-                    rx.button("I have copied it", type="button", variant="soft", on_click=S.forget_new_key),
-                    wrap="wrap",
-                ),
-                spacing="2",
-                width="100%",
-            ),
-            color_scheme="green",
-            role="status",
-            width="100%",
-        ),
-    )
+    heading = f"Your new key {S.new_key_name}. Copy it now: it is shown only this once."
+    return shown_once(S.new_key, heading, "new-api-key", "Copy key", S.forget_new_key)
 
 
 def _create_form() -> rx.Component:
@@ -135,6 +117,7 @@ def developers_page() -> rx.Component:
             "them. A key acts with the rights of the member who made it, in this business only.",
             color_scheme="gray",
         ),
+        rx.link("Read the API reference", href="/api/v1/docs", is_external=True, id="api-docs-link"),
         error_callout(S.error),
         notice_callout(S.notice),
         _new_key(),
@@ -151,4 +134,5 @@ def developers_page() -> rx.Component:
             ),
             placeholder("Loading API keys", rows=3),
         ),
+        webhooks_section(),
     )

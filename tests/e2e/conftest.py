@@ -79,6 +79,7 @@ def app_url(app_data_dir: Path, e2e_database_url: str) -> Iterator[str]:
             "DATA_DIR": str(data_dir),
             "DATABASE_URL": e2e_database_url,
             "JOB_WORKER_IN_APP": "1",
+            "WEBHOOK_ALLOW_PRIVATE_URLS": "1",  # the tests' webhook receiver listens on 127.0.0.1
             "STORAGE_URL": storage_url,
             "DEMO_DATA": "1",
             "PUBLIC_API_URL": url,

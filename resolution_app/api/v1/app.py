@@ -12,7 +12,7 @@ from typing import Annotated
 from fastapi import Depends, FastAPI, Header, Query, Request
 from fastapi.responses import JSONResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from resolution_app.api.v1 import errors
 from resolution_app.api.v1.docs import docs_page
@@ -21,9 +21,8 @@ from resolution_app.domain.errors import DomainError
 from resolution_app.domain.policy import DEFAULT_POLICY
 from resolution_app.services.developers import api_cases, api_keys, idempotency
 from resolution_app.services.developers.api_keys import ApiCaller
-from resolution_app.services.developers.case_resource import CaseListItem, CaseResource
+from resolution_app.services.developers.case_resource import API_VERSION, CaseListItem, CaseResource
 
-API_VERSION = "2026-12-01"
 app = FastAPI(
     title="Resolution Center API",
     version=API_VERSION,
@@ -86,13 +85,23 @@ class NewMessage(Strict):
 AS_UTC = "ISO 8601; without a zone, UTC."
 
 
+def _iso_only(value: object) -> object:
+    """A time as ISO 8601 text only: pydantic would also read a bare number as seconds since 1970."""
+    if isinstance(value, str) and value.strip().lstrip("+-").replace(".", "", 1).isdigit():
+        raise ValueError("must be an ISO 8601 date and time, e.g. 2026-12-01T00:00:00Z")
+    return value
+
+
+Moment = Annotated[datetime | None, BeforeValidator(_iso_only), Query(description=AS_UTC)]
+
+
 @app.get("/resolution_center_cases", response_model=CaseList, summary="List cases, newest first")
 def list_cases(
     caller: Caller,
     status: CaseStatus | None = None,
     reason: Reason | None = None,
-    created_after: Annotated[datetime | None, Query(description=AS_UTC)] = None,
-    created_before: Annotated[datetime | None, Query(description=AS_UTC)] = None,
+    created_after: Moment = None,
+    created_before: Moment = None,
     first: Annotated[int, Query(ge=1, le=api_cases.MAX_PAGE, description="How many cases.")] = 25,
     after: Annotated[str | None, Query(max_length=200, description="The `end_cursor` of the page before.")] = None,
 ) -> CaseList:

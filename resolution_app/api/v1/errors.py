@@ -73,6 +73,8 @@ def _invalid(_: Request, error: RequestValidationError) -> JSONResponse:
 
 
 def _http(_: Request, error: HTTPException) -> JSONResponse:
+    if error.status_code == 400:  # FastAPI's answer to a body that is not JSON: invalid, like any other
+        return JSONResponse(body(422, "The body is not valid JSON."), status_code=422)
     return JSONResponse(
         body(error.status_code, str(error.detail)), status_code=error.status_code, headers=error.headers
     )

@@ -66,14 +66,15 @@ def _hash(secret: str) -> str:
     return hashlib.sha256(secret.encode(errors="surrogatepass")).hexdigest()
 
 
-KEY_MANAGERS_ONLY = "Only the business's owners and managers can manage API keys."
+MANAGERS_ONLY = "Only the business's owners and managers can manage API keys and webhooks."
 
 
-def _key_managers_business(session: Session, user: User) -> Business:
+def managers_business(session: Session, user: User) -> Business:
+    """The user's business, for its owners and managers: who may manage its keys and webhooks."""
     business = creator_business(session, user)
     member = membership(session, user, business.id)
     if member is None or member.role not in ACTING_ROLES:
-        raise Forbidden(KEY_MANAGERS_ONLY)
+        raise Forbidden(MANAGERS_ONLY)
     return business
 
 
@@ -93,7 +94,7 @@ def create_key(user: User, name: str, scope: str) -> NewKey:
     secret = KEY_PREFIX + secrets.token_urlsafe(32)
     with transaction() as session:
         key = ApiKey(
-            business_id=_key_managers_business(session, user).id,
+            business_id=managers_business(session, user).id,
             name=name,
             scope=ApiScope(scope),
             key_hash=_hash(secret),
@@ -146,7 +147,7 @@ def _live_keys(session: Session, business_id: int) -> list[KeyRow]:
 def revoke_key(user: User, key_id: int) -> None:
     """Revoked at once: the next request with it is refused."""
     with transaction() as session:
-        business = _key_managers_business(session, user)
+        business = managers_business(session, user)
         key = session.get(ApiKey, key_id, with_for_update=True) if is_row_id(key_id) else None
         if key is None or key.revoked_at is not None or key.business_id != business.id:
             raise NotFound("Key not found.")

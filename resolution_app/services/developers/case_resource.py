@@ -28,6 +28,7 @@ from resolution_app.services import files
 from resolution_app.services.case_state import case_state
 from resolution_app.services.review.claims import CLAIM_EVENTS
 
+API_VERSION = "2026-12-01"  # of this shape, in the API's document and every webhook
 OBJECT = "resolution_center_case"
 # What a business may do on a case through the API, and the lifecycle action each one is.
 API_ACTIONS: dict[str, CaseAction] = {
@@ -125,6 +126,30 @@ class CaseResource(CaseListItem):
     )
 
 
+class ChangingFields(BaseModel):
+    """The fields of a case whose old values an update's webhook tells (its previous_attributes)."""
+
+    status: str
+    status_label: str
+    outcome: str | None
+    due_at: datetime | None
+    updated_at: datetime
+    resolved_at: datetime | None
+    version: int
+    message_count: int
+
+
+def changing_fields(case: Case, message_count: int) -> dict:
+    """The case's ChangingFields now, as the API writes them."""
+    return ChangingFields(
+        **_status_fields(case),
+        outcome=case.outcome,
+        resolved_at=case.resolved_at,
+        version=case.version,
+        message_count=message_count,
+    ).model_dump(mode="json")
+
+
 # A case with what its list entry shows; the list and the case start from it.
 LIST_COLUMNS: Select = (
     select(Case, Product.id, Product.name, User.name, User.email, User.username)
@@ -141,11 +166,8 @@ def list_item(case: Case, product_id: int, product: str, buyer_name: str, email:
 
 
 def _list_fields(case: Case, product: ProductRef, buyer: Buyer) -> dict:
-    status = CaseStatus(case.status)
     return {
         "id": case.id,
-        "status": status.value,
-        "status_label": STATUS_LABELS[status],
         "reason": case.reason,
         "reason_label": REASON_LABELS[Reason(case.reason)],
         "amount": _money(case.amount_minor, case.currency),
@@ -153,9 +175,17 @@ def _list_fields(case: Case, product: ProductRef, buyer: Buyer) -> dict:
         "product": product,
         "payment_id": case.payment_id,
         "created_at": case.opened_at,
+        "resolved_at": case.resolved_at,
+    } | _status_fields(case)
+
+
+def _status_fields(case: Case) -> dict:
+    status = CaseStatus(case.status)
+    return {
+        "status": status.value,
+        "status_label": STATUS_LABELS[status],
         "updated_at": case.updated_at,
         "due_at": someones_deadline(status, case.due_at),
-        "resolved_at": case.resolved_at,
     }
 
 

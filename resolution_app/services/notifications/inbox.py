@@ -11,6 +11,7 @@ from resolution_app.domain.errors import NotFound
 from resolution_app.domain.ids import is_row_id
 from resolution_app.domain.notifications import case_path
 from resolution_app.domain.text import shortened
+from resolution_app.domain.webhooks import ENDPOINT_DISABLED, SETTINGS_PATH
 from resolution_app.infra.clock import clock
 from resolution_app.infra.db import read
 from resolution_app.models import Case, Notification, Payment, Product, User
@@ -108,6 +109,8 @@ def _unread(session: Session, user_id: int) -> int:
 
 
 def _href(notification: Notification) -> str:
+    if notification.kind == ENDPOINT_DISABLED:
+        return SETTINGS_PATH
     return case_path(notification.party, notification.case_id) if notification.case_id else "/notifications"
 
 

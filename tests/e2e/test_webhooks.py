@@ -1,0 +1,101 @@
+"""Webhooks end to end: the creator adds a key and an endpoint on the developers page and copies the secret, a buyer
+opens a claim, the test's receiver gets a correctly signed created event, and the delivery log shows it."""
+
+import time
+from datetime import UTC, datetime, timedelta
+
+import httpx
+from playwright.sync_api import expect
+from sqlmodel import Session, select
+
+from resolution_app.domain.enums import PaymentMethod, PaymentStatus
+from resolution_app.infra.db import make_engine
+from resolution_app.models import Payment, Product, User
+from tests.e2e.buyer_steps import fill_claim, start_claim, submit_claim
+from tests.e2e.conftest import log_in
+from tests.webhook_receiver import Receiver
+
+BUYER = "lena@example.com"
+AMOUNT_MINOR, AMOUNT = 2400, "$24.00"  # a purchase of this test's own, so no other test claims it first
+
+
+def _a_fresh_purchase(database_url: str) -> None:
+    engine = make_engine(database_url.replace("postgresql://", "postgresql+psycopg://", 1))
+    with Session(engine) as session:
+        buyer = session.exec(select(User).where(User.email == BUYER)).one()
+        product = session.exec(select(Product).order_by(Product.id)).first()
+        session.add(
+            Payment(
+                buyer_id=buyer.id,
+                business_id=product.business_id,
+                product_id=product.id,
+                method=PaymentMethod.CARD,
+                status=PaymentStatus.SUCCEEDED,
+                amount_minor=AMOUNT_MINOR,
+                currency=product.currency,
+                paid_at=datetime.now(UTC) - timedelta(days=1),
+            )
+        )
+        session.commit()
+    engine.dispose()
+
+
+def _wait_for(receiver: Receiver, case_id: int, seconds: float = 60) -> list:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        found = [item for item in receiver.received if item.payload["data"]["id"] == case_id]
+        if found:
+            return found
+        time.sleep(0.2)
+    raise AssertionError(f"no event for case {case_id} in {seconds} s; got {receiver.types()}")
+
+
+def test_a_claim_reaches_the_creator_s_endpoint_signed(new_page, app_url, e2e_database_url):
+    receiver = Receiver().start()
+    try:
+        _a_fresh_purchase(e2e_database_url)
+        creator = new_page()
+        creator.context.grant_permissions(["clipboard-read", "clipboard-write"])
+        log_in(creator, "creator@example.com", "/creator/resolutions")
+        creator.goto("/creator/settings/developers")
+        creator.get_by_label("Name").fill("Support desk")
+        creator.get_by_role("button", name="Create key").click()
+        key = creator.locator("#new-api-key").inner_text()
+
+        creator.get_by_label("Endpoint URL").fill("http://")
+        creator.get_by_role("button", name="Add endpoint").click()
+        expect(creator.get_by_role("alert")).to_be_visible()
+        creator.get_by_label("Endpoint URL").fill(receiver.url)
+        creator.get_by_role("button", name="Add endpoint").click()
+        expect(creator.locator("#new-webhook-secret")).to_contain_text("whsec_")
+        creator.get_by_role("button", name="Copy secret").click()
+        receiver.secret = creator.evaluate("navigator.clipboard.readText()")
+        assert receiver.secret == creator.locator("#new-webhook-secret").inner_text()
+        row = creator.locator(".webhook-endpoint-row").filter(has_text=receiver.url)
+        expect(row).to_contain_text("Active")
+
+        buyer = new_page()
+        log_in(buyer, BUYER, "/purchases")
+        start_claim(buyer, "Card", AMOUNT)
+        fill_claim(buyer, "Not as described", "The course stops halfway through the second module.")
+        case_id = int(submit_claim(buyer))
+
+        (created,) = _wait_for(receiver, case_id)
+        assert created.verified and created.payload["type"] == "resolution_center_case.created"
+        assert created.payload["data"]["buyer"]["email"] == BUYER
+        read = httpx.get(
+            f"{app_url}/api/v1/resolution_center_cases/{case_id}", headers={"Authorization": f"Bearer {key}"}
+        )
+        assert read.status_code == 200 and read.json()["status"] == created.payload["data"]["status"]
+
+        row.get_by_role("button", name="Deliveries").click()
+        logged = creator.locator(".webhook-attempt-row").filter(has_text=f"#{case_id}")
+        expect(logged).to_contain_text("resolution_center_case.created")
+        expect(logged).to_contain_text("200")
+        expect(logged).to_contain_text(created.webhook_id)
+
+        row.get_by_role("button", name=f"Remove {receiver.url}").click()
+        creator.get_by_role("button", name="Remove now").click()
+        expect(creator.locator(".webhook-endpoint-row")).to_have_count(0)
+    finally:
+        receiver.stop()
