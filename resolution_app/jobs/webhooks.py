@@ -6,7 +6,7 @@ from procrastinate.exceptions import AlreadyEnqueued
 
 from resolution_app.infra.job_queue import queue
 from resolution_app.services.developers import webhook_delivery
-from resolution_app.services.developers.webhooks import DELIVER_TASK
+from resolution_app.services.developers.webhook_events import DELIVER_TASK
 
 
 @queue.task(name=DELIVER_TASK, queueing_lock=DELIVER_TASK)

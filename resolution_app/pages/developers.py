@@ -13,6 +13,7 @@ from resolution_app.components.layout import (
     placeholder,
     stacked_table,
 )
+from resolution_app.components.settings_forms import confirmed_button, form_card
 from resolution_app.components.shown_once import shown_once
 from resolution_app.domain.enums import API_SCOPE_LABELS
 from resolution_app.pages.developers_webhooks import webhooks_section
@@ -29,64 +30,42 @@ def _new_key() -> rx.Component:
 
 
 def _create_form() -> rx.Component:
-    return rx.card(
-        rx.form(
-            rx.vstack(
-                rx.heading("Create a key", size="4"),
-                field_label("Name", KEY_NAME_FIELD),
-                rx.input(
-                    id=KEY_NAME_FIELD,
-                    name=KEY_NAME_FIELD,
-                    placeholder="Help desk",
-                    max_length=NAME_MAX_CHARS,
-                    width="100%",
-                    max_width="24em",
-                    custom_attrs={"aria-invalid": S.error_field == "name"},
-                ),
-                field_label("Access", KEY_SCOPE_FIELD),
-                rx.el.select(
-                    *[rx.el.option(label, value=scope.value) for scope, label in API_SCOPE_LABELS.items()],
-                    id=KEY_SCOPE_FIELD,
-                    name=KEY_SCOPE_FIELD,
-                    style=NATIVE_SELECT_STYLE,
-                ),
-                rx.text(
-                    "Read lists and reads cases. Read and write also accepts, denies, asks for information and "
-                    "writes messages, as you would.",
-                    size="2",
-                    color_scheme="gray",
-                ),
-                rx.button("Create key", type="submit"),
-                spacing="2",
-                align="start",
-                width="100%",
-            ),
-            on_submit=S.create_key,
+    return form_card(
+        "Create a key",
+        field_label("Name", KEY_NAME_FIELD),
+        rx.input(
+            id=KEY_NAME_FIELD,
+            name=KEY_NAME_FIELD,
+            placeholder="Help desk",
+            max_length=NAME_MAX_CHARS,
+            width="100%",
+            max_width="24em",
+            custom_attrs={"aria-invalid": S.error_field == "name"},
         ),
-        width="100%",
+        field_label("Access", KEY_SCOPE_FIELD),
+        rx.el.select(
+            *[rx.el.option(label, value=scope.value) for scope, label in API_SCOPE_LABELS.items()],
+            id=KEY_SCOPE_FIELD,
+            name=KEY_SCOPE_FIELD,
+            style=NATIVE_SELECT_STYLE,
+        ),
+        hint="Read lists and reads cases. Read and write also accepts, denies, asks for information and writes "
+        "messages, as you would.",
+        submit="Create key",
+        on_submit=S.create_key,
     )
 
 
 def _revoke_button(key: rx.Var) -> rx.Component:
-    return rx.cond(
-        S.may_manage,
-        rx.cond(
-            S.revoking == key.key_id,
-            rx.hstack(
-                rx.button("Revoke now", type="button", color_scheme="red", size="1", on_click=S.revoke),
-                rx.button("Keep", type="button", variant="soft", size="1", on_click=S.keep_key),
-            ),
-            rx.button(
-                "Revoke",
-                type="button",
-                variant="soft",
-                color_scheme="red",
-                size="1",
-                on_click=S.ask_to_revoke(key.key_id),
-                aria_label=f"Revoke {key.name}",
-            ),
-        ),
+    revoke = confirmed_button(
+        "Revoke",
+        asking=S.revoking == key.key_id,
+        ask=S.ask_to_revoke(key.key_id),
+        confirm=S.revoke,
+        keep=S.keep_key,
+        aria_label=f"Revoke {key.name}",
     )
+    return rx.cond(S.may_manage, revoke)
 
 
 def _key_row(key: rx.Var) -> rx.Component:

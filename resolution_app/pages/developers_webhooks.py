@@ -11,6 +11,7 @@ from resolution_app.components.layout import (
     placeholder,
     stacked_table,
 )
+from resolution_app.components.settings_forms import confirmed_button, form_card
 from resolution_app.components.shown_once import shown_once
 from resolution_app.domain.webhooks import EVENT_LABELS, EVENT_TYPES
 from resolution_app.state.webhooks import URL_FIELD, WebhooksState, event_field
@@ -30,41 +31,29 @@ def _event_box(kind: str) -> rx.Component:
 
 
 def _add_form() -> rx.Component:
-    return rx.card(
-        rx.form(
-            rx.vstack(
-                rx.heading("Add endpoint", size="4"),
-                field_label("Endpoint URL", URL_FIELD),
-                rx.input(
-                    id=URL_FIELD,
-                    name=URL_FIELD,
-                    type="url",
-                    placeholder="https://example.com/webhooks/resolution-center",
-                    max_length=2000,
-                    width="100%",
-                    max_width="36em",
-                    custom_attrs={"aria-invalid": S.error_field == "url"},
-                ),
-                rx.el.fieldset(
-                    rx.el.legend("Events", style={"font_weight": "500", "margin_bottom": "0.25em"}),
-                    rx.vstack(*[_event_box(kind) for kind in EVENT_TYPES], spacing="1"),
-                    style={"border": "none", "padding": "0", "margin": "0"},
-                ),
-                rx.text(
-                    "Each event is POSTed as JSON, signed with the endpoint's secret (Standard Webhooks: the "
-                    "webhook-id, webhook-timestamp and webhook-signature headers). Failed deliveries are retried "
-                    "for over a day; an endpoint that fails for 3 days is turned off.",
-                    size="2",
-                    color_scheme="gray",
-                ),
-                rx.button("Add endpoint", type="submit"),
-                spacing="2",
-                align="start",
-                width="100%",
-            ),
-            on_submit=S.add_endpoint,
+    return form_card(
+        "Add endpoint",
+        field_label("Endpoint URL", URL_FIELD),
+        rx.input(
+            id=URL_FIELD,
+            name=URL_FIELD,
+            type="url",
+            placeholder="https://example.com/webhooks/resolution-center",
+            max_length=2000,
+            width="100%",
+            max_width="36em",
+            custom_attrs={"aria-invalid": S.error_field == "url"},
         ),
-        width="100%",
+        rx.el.fieldset(
+            rx.el.legend("Events", style={"font_weight": "500", "margin_bottom": "0.25em"}),
+            rx.vstack(*[_event_box(kind) for kind in EVENT_TYPES], spacing="1"),
+            style={"border": "none", "padding": "0", "margin": "0"},
+        ),
+        hint="Each event is POSTed as JSON, signed with the endpoint's secret (Standard Webhooks: the webhook-id, "
+        "webhook-timestamp and webhook-signature headers). Failed deliveries are retried for over a day; an "
+        "endpoint that fails for 3 days is turned off.",
+        submit="Add endpoint",
+        on_submit=S.add_endpoint,
     )
 
 
@@ -82,28 +71,16 @@ def _state_badge(endpoint: rx.Var) -> rx.Component:
 
 def _endpoint_buttons(endpoint: rx.Var) -> rx.Component:
     log_label = rx.cond(S.log_for == endpoint.endpoint_id, "Hide deliveries", "Deliveries")
-    manage = rx.cond(
-        S.removing == endpoint.endpoint_id,
-        rx.hstack(
-            rx.button("Remove now", type="button", color_scheme="red", size="1", on_click=S.remove),
-            rx.button("Keep", type="button", variant="soft", size="1", on_click=S.keep_endpoint),
-        ),
-        rx.hstack(
-            rx.cond(
-                endpoint.disabled,
-                rx.button("Enable", type="button", size="1", on_click=S.enable(endpoint.endpoint_id)),
-            ),
-            rx.button(
-                "Remove",
-                type="button",
-                variant="soft",
-                color_scheme="red",
-                size="1",
-                on_click=S.ask_to_remove(endpoint.endpoint_id),
-                aria_label=f"Remove {endpoint.url}",
-            ),
-        ),
+    remove = confirmed_button(
+        "Remove",
+        asking=S.removing == endpoint.endpoint_id,
+        ask=S.ask_to_remove(endpoint.endpoint_id),
+        confirm=S.remove,
+        keep=S.keep_endpoint,
+        aria_label=f"Remove {endpoint.url}",
     )
+    enable = rx.button("Enable", type="button", size="1", on_click=S.enable(endpoint.endpoint_id))
+    manage = rx.hstack(rx.cond(endpoint.disabled & (S.removing != endpoint.endpoint_id), enable), remove)
     return rx.hstack(
         rx.button(log_label, type="button", variant="soft", size="1", on_click=S.show_log(endpoint.endpoint_id)),
         rx.cond(S.may_manage, manage),

@@ -21,7 +21,7 @@ from resolution_app.services import files
 from resolution_app.services.access import require_case, require_case_actor
 from resolution_app.services.case_state import case_state
 from resolution_app.services.deadlines import expire_case
-from resolution_app.services.developers import webhooks
+from resolution_app.services.developers import webhook_events
 from resolution_app.services.notifications import outbox
 from resolution_app.services.review.claims import reviewer_refusal
 from resolution_app.services.transitions import CASE_CHANGED, perform
@@ -125,7 +125,7 @@ def send_message(user: User, case_id: int, party: Party, body: str, uploads: Seq
         files.require_room(session, case.id, len(uploads))
     with files.stored_evidence(uploads) as accepted, transaction() as session:
         case = _open_for_chat(session, user, case_id, party, now, lock=True)
-        webhooks.note_case(session, case, now)
+        webhook_events.note_case(session, case, now)
         message = Message(case_id=case.id, author_id=user.id, party=party, body=text, created_at=now)
         session.add(message)
         session.flush()

@@ -20,7 +20,7 @@ from resolution_app.infra.evidence import IncomingFile
 from resolution_app.models import Business, Case, CaseEvent, Payment, Product, User
 from resolution_app.services import files
 from resolution_app.services.auto_respond import respond_to_new_case
-from resolution_app.services.developers import webhooks
+from resolution_app.services.developers import webhook_events
 from resolution_app.services.notifications import outbox
 from resolution_app.services.purchases import payment_facts
 
@@ -95,7 +95,7 @@ def open_claim(user: User, payment_id: int, reason: str, description: str, uploa
             )
             session.add(case)
             session.flush()  # the unique payment_id decides between two simultaneous claims
-            webhooks.note_case(session, case, now, opened=True)
+            webhook_events.note_case(session, case, now, opened=True)
             event = CaseEvent(
                 case_id=case.id,
                 at=now,

@@ -12,7 +12,7 @@ from resolution_app.domain.lifecycle import Transition
 from resolution_app.infra.gateway import get_gateway
 from resolution_app.models import BalanceCredit, Case, CaseEvent, Payment, PlatformReimbursement
 from resolution_app.services.case_state import case_state
-from resolution_app.services.developers import webhooks
+from resolution_app.services.developers import webhook_events
 from resolution_app.services.notifications import outbox
 
 CASE_CHANGED = "This case has changed since you opened it. The page now shows it as it is."
@@ -30,7 +30,7 @@ def perform(
 ) -> CaseEvent:
     """Apply `action` to `case`, or raise: ActionNotAllowed, or Conflict when someone else changed it first."""
     transition = lifecycle.apply(case_state(case), party, action, now)
-    webhooks.note_case(session, case, now)
+    webhook_events.note_case(session, case, now)
     after = transition.after
     values = {
         "status": after.status,

@@ -7,8 +7,8 @@ import reflex as rx
 
 from resolution_app.domain.errors import DomainError
 from resolution_app.domain.webhooks import EVENT_TYPES
-from resolution_app.services.developers import webhooks
-from resolution_app.services.developers.webhooks import AttemptRow, EndpointRow
+from resolution_app.services.developers import webhook_endpoints
+from resolution_app.services.developers.webhook_endpoints import AttemptRow, EndpointRow
 from resolution_app.state.creator import CreatorState
 
 URL_FIELD = "webhook_url"
@@ -39,14 +39,14 @@ class WebhooksState(CreatorState):
     notice: str = ""
 
     async def _refresh(self, user) -> None:  # noqa: ANN001
-        view = await asyncio.to_thread(webhooks.webhooks_view, user)
+        view = await asyncio.to_thread(webhook_endpoints.webhooks_view, user)
         self.endpoints, self.may_manage, self.loaded = view.endpoints, view.may_manage, True
         if self.log_for:
             await self._load_log(user, self.log_for)
 
     async def _load_log(self, user, endpoint_id: int) -> None:  # noqa: ANN001
         try:
-            self.log = await asyncio.to_thread(webhooks.delivery_log, user, endpoint_id)
+            self.log = await asyncio.to_thread(webhook_endpoints.delivery_log, user, endpoint_id)
             self.log_for = endpoint_id
         except DomainError as error:
             self.error, self.log, self.log_for = error.message, [], 0
@@ -75,7 +75,7 @@ class WebhooksState(CreatorState):
         url = form.get(URL_FIELD, "")
         self._said()
         try:
-            added = await asyncio.to_thread(webhooks.add_endpoint, user, str(url), _chosen_events(form))
+            added = await asyncio.to_thread(webhook_endpoints.add_endpoint, user, str(url), _chosen_events(form))
         except DomainError as error:
             self.error, self.error_field = error.message, error.field
             return rx.set_focus(URL_FIELD)
@@ -100,15 +100,15 @@ class WebhooksState(CreatorState):
         endpoint_id, self.removing = self.removing, 0
         if self.log_for == endpoint_id:
             self.log_for, self.log = 0, []
-        return await self._manage(webhooks.remove_endpoint, endpoint_id, "Removed: nothing more is sent to it.")
+        return await self._manage(webhook_endpoints.remove_endpoint, endpoint_id, "Removed: nothing more goes to it.")
 
     @rx.event
     async def enable(self, endpoint_id: int):
-        return await self._manage(webhooks.enable_endpoint, endpoint_id, "On again: what waited is sent now.")
+        return await self._manage(webhook_endpoints.enable_endpoint, endpoint_id, "On again: what waited is sent now.")
 
     @rx.event
     async def resend(self, delivery_id: int):
-        return await self._manage(webhooks.resend, delivery_id, "Sent again, with the same webhook-id.")
+        return await self._manage(webhook_endpoints.resend, delivery_id, "Sent again, with the same webhook-id.")
 
     async def _manage(self, action, row_id: int, done: str):  # noqa: ANN001, ANN202
         user = await self._creator()

@@ -94,7 +94,16 @@ def test_filters_narrow_the_list(world, client):
 
 @pytest.mark.parametrize(
     "params",
-    [{"first": 0}, {"first": 101}, {"status": "lost"}, {"reason": "x"}, {"after": "bm90LWEtY3Vyc29y"}, {"after": "!"}],
+    [
+        {"first": 0},
+        {"first": 101},
+        {"status": "lost"},
+        {"reason": "x"},
+        {"after": "bm90LWEtY3Vyc29y"},
+        {"after": "!"},
+        {"created_after": "1700000000"},
+        {"stauts": "merchant_response_needed"},  # misspelt: refused, not ignored
+    ],
 )
 def test_bad_list_parameters_are_422(world, client, params):
     _error(client.get(CASES, params=params, headers=_key(world.creator, "read")), 422, "invalid_request")

@@ -18,7 +18,7 @@ from resolution_app.infra.db import transaction
 from resolution_app.infra.settings import get_settings
 from resolution_app.models import Notification, WebhookDelivery, WebhookEndpoint, WebhookEvent
 from resolution_app.services import case_actions, claims
-from resolution_app.services.developers import webhook_delivery, webhooks
+from resolution_app.services.developers import webhook_delivery, webhook_endpoints
 from tests.services.factories import DESCRIPTION
 from tests.services.members import add_member, other_creator, seeded_business_id
 from tests.webhook_receiver import Receiver
@@ -39,7 +39,7 @@ def receiver(private_urls):
 
 
 def _endpoint(world, receiver: Receiver, events: list[str] = ALL) -> int:
-    added = webhooks.add_endpoint(world.creator, receiver.url, events)
+    added = webhook_endpoints.add_endpoint(world.creator, receiver.url, events)
     receiver.secret = added.secret
     return added.endpoint_id
 
@@ -70,42 +70,42 @@ def _deliveries() -> list[WebhookDelivery]:
 
 
 def test_an_endpoint_s_secret_is_shown_once_and_its_url_checked(world, monkeypatch):
-    made = webhooks.add_endpoint(world.creator, "https://93.184.215.14/hooks", [rules.CREATED])
+    made = webhook_endpoints.add_endpoint(world.creator, "https://93.184.215.14/hooks", [rules.CREATED])
     assert made.secret.startswith("whsec_") and len(made.secret) > 30
-    (row,) = webhooks.webhooks_view(world.creator).endpoints
+    (row,) = webhook_endpoints.webhooks_view(world.creator).endpoints
     assert (row.url, row.events, row.disabled) == ("https://93.184.215.14/hooks", [rules.CREATED], False)
-    assert made.secret not in repr(webhooks.webhooks_view(world.creator))
+    assert made.secret not in repr(webhook_endpoints.webhooks_view(world.creator))
     for url in ("http://127.0.0.1:9/hooks", "https://169.254.169.254/latest", "ftp://example.com", "not a url"):
         with pytest.raises(InvalidInput) as refused:
-            webhooks.add_endpoint(world.creator, url, ALL)
+            webhook_endpoints.add_endpoint(world.creator, url, ALL)
         assert refused.value.field == "url" and refused.value.message
     for events in ([], ["resolution_center_case.deleted"], [rules.CREATED, "x"]):
         with pytest.raises(InvalidInput):
-            webhooks.add_endpoint(world.creator, "https://93.184.215.14/hooks", events)
-    assert len(webhooks.webhooks_view(world.creator).endpoints) == 1
+            webhook_endpoints.add_endpoint(world.creator, "https://93.184.215.14/hooks", events)
+    assert len(webhook_endpoints.webhooks_view(world.creator).endpoints) == 1
 
 
 def test_only_owners_and_managers_manage_endpoints_and_only_their_business_s(world, receiver):
     endpoint_id = _endpoint(world, receiver)
     viewer = add_member("viewer@example.com", MemberRole.VIEWER, seeded_business_id())
     with pytest.raises(Forbidden):
-        webhooks.add_endpoint(viewer, receiver.url, ALL)
-    assert webhooks.webhooks_view(viewer).may_manage is False
+        webhook_endpoints.add_endpoint(viewer, receiver.url, ALL)
+    assert webhook_endpoints.webhooks_view(viewer).may_manage is False
     stranger = other_creator()
-    assert webhooks.webhooks_view(stranger).endpoints == []
+    assert webhook_endpoints.webhooks_view(stranger).endpoints == []
     for attempt in (
-        lambda: webhooks.remove_endpoint(stranger, endpoint_id),
-        lambda: webhooks.enable_endpoint(stranger, endpoint_id),
-        lambda: webhooks.delivery_log(stranger, endpoint_id),
+        lambda: webhook_endpoints.remove_endpoint(stranger, endpoint_id),
+        lambda: webhook_endpoints.enable_endpoint(stranger, endpoint_id),
+        lambda: webhook_endpoints.delivery_log(stranger, endpoint_id),
     ):
         with pytest.raises(NotFound):
             attempt()
     _open(world)
     webhook_delivery.deliver_due()
     with pytest.raises(NotFound):
-        webhooks.resend(stranger, _deliveries()[0].id)
+        webhook_endpoints.resend(stranger, _deliveries()[0].id)
     with pytest.raises(Forbidden):
-        webhooks.remove_endpoint(viewer, endpoint_id)
+        webhook_endpoints.remove_endpoint(viewer, endpoint_id)
 
 
 def test_no_endpoint_no_event_and_a_change_rolled_back_takes_its_events_with_it(world, receiver, monkeypatch):
@@ -166,7 +166,7 @@ def test_deliveries_are_signed_logged_and_resent_with_the_same_id(world, receive
     assert webhook_delivery.deliver_due().delivered == 1
     (got,) = receiver.received
     assert got.verified and got.webhook_id == _events()[0].message_id and got.body == _events()[0].body
-    (logged,) = webhooks.delivery_log(world.creator, endpoint_id)
+    (logged,) = webhook_endpoints.delivery_log(world.creator, endpoint_id)
     assert (logged.status_code, logged.attempt, logged.event_type, logged.delivery_status) == (
         200,
         1,
@@ -174,7 +174,7 @@ def test_deliveries_are_signed_logged_and_resent_with_the_same_id(world, receive
         "delivered",
     )
     assert logged.latency_ms >= 0
-    webhooks.resend(world.creator, logged.delivery_id)
+    webhook_endpoints.resend(world.creator, logged.delivery_id)
     webhook_delivery.deliver_due()
     assert [item.webhook_id for item in receiver.received] == [got.webhook_id] * 2
     assert {item.body for item in receiver.received} == {got.body} and receiver.received[1].verified
@@ -222,7 +222,7 @@ def test_an_endpoint_failing_for_three_days_is_turned_off_and_its_owner_told(wor
     frozen_clock.advance(DEFAULT_POLICY.webhook_disable_after)
     _open(world, 1)
     webhook_delivery.deliver_due()
-    (row,) = webhooks.webhooks_view(world.creator).endpoints
+    (row,) = webhook_endpoints.webhooks_view(world.creator).endpoints
     assert row.disabled
     with transaction() as session:
         told = session.exec(select(Notification).where(Notification.kind == rules.ENDPOINT_DISABLED)).all()
@@ -233,7 +233,7 @@ def test_an_endpoint_failing_for_three_days_is_turned_off_and_its_owner_told(wor
     webhook_delivery.deliver_due()
     assert len(receiver.received) == tries  # off: nothing is sent, nothing new is queued for it
     receiver.answer = 200
-    webhooks.enable_endpoint(world.creator, endpoint_id)
+    webhook_endpoints.enable_endpoint(world.creator, endpoint_id)
     assert webhook_delivery.deliver_due().delivered == 2  # what waited for it
     with transaction() as session:
         endpoint = session.get(WebhookEndpoint, endpoint_id)
@@ -245,7 +245,7 @@ def test_a_slow_receiver_slows_no_other_endpoint(world, receiver, monkeypatch):
     slow = Receiver(delay_seconds=5).start()
     try:
         _endpoint(world, receiver)
-        slow.secret = webhooks.add_endpoint(world.creator, slow.url, ALL).secret
+        slow.secret = webhook_endpoints.add_endpoint(world.creator, slow.url, ALL).secret
         _open(world)
         started = time.monotonic()
         worker = threading.Thread(target=webhook_delivery.deliver_due)
@@ -263,9 +263,9 @@ def test_a_slow_receiver_slows_no_other_endpoint(world, receiver, monkeypatch):
 
 def test_a_removed_endpoint_gets_nothing_more(world, receiver):
     endpoint_id = _endpoint(world, receiver)
-    webhooks.remove_endpoint(world.creator, endpoint_id)
+    webhook_endpoints.remove_endpoint(world.creator, endpoint_id)
     _open(world)
     webhook_delivery.deliver_due()
-    assert receiver.received == [] and webhooks.webhooks_view(world.creator).endpoints == []
+    assert receiver.received == [] and webhook_endpoints.webhooks_view(world.creator).endpoints == []
     with transaction() as session:
         assert session.exec(select(func.count()).select_from(WebhookEvent)).one() == 0

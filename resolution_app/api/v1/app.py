@@ -92,20 +92,25 @@ def _iso_only(value: object) -> object:
     return value
 
 
-Moment = Annotated[datetime | None, BeforeValidator(_iso_only), Query(description=AS_UTC)]
+Moment = Annotated[datetime | None, BeforeValidator(_iso_only), Field(description=AS_UTC)]
+
+
+class ListParameters(Strict):
+    """The list's query parameters; any other is refused, so a misspelt filter never silently lists everything."""
+
+    status: CaseStatus | None = None
+    reason: Reason | None = None
+    created_after: Moment = None
+    created_before: Moment = None
+    first: int = Field(25, ge=1, le=api_cases.MAX_PAGE, description="How many cases.")
+    after: str | None = Field(None, max_length=200, description="The `end_cursor` of the page before.")
 
 
 @app.get("/resolution_center_cases", response_model=CaseList, summary="List cases, newest first")
-def list_cases(
-    caller: Caller,
-    status: CaseStatus | None = None,
-    reason: Reason | None = None,
-    created_after: Moment = None,
-    created_before: Moment = None,
-    first: Annotated[int, Query(ge=1, le=api_cases.MAX_PAGE, description="How many cases.")] = 25,
-    after: Annotated[str | None, Query(max_length=200, description="The `end_cursor` of the page before.")] = None,
-) -> CaseList:
-    query = api_cases.CaseQuery(status, reason, created_after, created_before, first, after)
+def list_cases(caller: Caller, asked: Annotated[ListParameters, Query()]) -> CaseList:
+    query = api_cases.CaseQuery(
+        asked.status, asked.reason, asked.created_after, asked.created_before, asked.first, asked.after
+    )
     page = api_cases.list_cases(caller, query)
     return CaseList(data=page.cases, page_info=PageInfo(has_next_page=page.has_next_page, end_cursor=page.end_cursor))
 

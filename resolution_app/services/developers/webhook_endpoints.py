@@ -1,19 +1,12 @@
-"""Webhook endpoints (added by a business's owners and managers on the developers page) and the events they get.
-
-Events are written in the transaction of the change they tell of, by the same services the pages use: a service
-notes the case before it changes it (`note_case`), and just before that transaction commits each noted case
-becomes its events, rendered once as the API shows the case, with one delivery per subscribed endpoint and the
-delivery job queued. Rolled back, the change takes its events with it; committed, nothing is lost.
-"""
+"""Webhook endpoints: added, listed, removed and enabled again on the developers page by a business's owners and
+managers, with each endpoint's delivery log and Resend. Any member may see them; nobody sees a secret twice."""
 
 import base64
-import json
 import secrets
-import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import event, func
+from sqlalchemy import func
 from sqlmodel import Session, select
 
 from resolution_app.domain import webhooks as rules
@@ -24,22 +17,16 @@ from resolution_app.infra.db import read, transaction
 from resolution_app.infra.job_queue import defer_with
 from resolution_app.infra.settings import get_settings
 from resolution_app.infra.webhook_http import TargetRefused, check_target
-from resolution_app.models import Case, Message, User, WebhookAttempt, WebhookDelivery, WebhookEndpoint, WebhookEvent
+from resolution_app.models import User, WebhookAttempt, WebhookDelivery, WebhookEndpoint, WebhookEvent
 from resolution_app.services.access import ACTING_ROLES, membership
 from resolution_app.services.businesses import creator_business
 from resolution_app.services.developers.api_keys import managers_business
-from resolution_app.services.developers.case_resource import (
-    API_VERSION,
-    available_actions,
-    case_resource,
-    changing_fields,
-)
+from resolution_app.services.developers.webhook_events import DELIVER_TASK
 
-DELIVER_TASK = "deliver_webhooks"  # jobs/webhooks.py
 SECRET_PREFIX = "whsec_"
 MAX_ENDPOINTS = 10
 LOG_ROWS = 50
-_NOTED = "webhook_cases"  # session.info: the cases noted in this transaction, by id
+ENDPOINT_NOT_FOUND = "Endpoint not found."
 
 
 @dataclass(frozen=True)
@@ -78,16 +65,6 @@ class AttemptRow:
 class WebhooksView:
     endpoints: list[EndpointRow]
     may_manage: bool
-
-
-@dataclass
-class _Noted:
-    """A case noted before its change: what it was, to tell what changed."""
-
-    case: Case
-    opened: bool
-    before: dict = field(default_factory=dict)
-    now: datetime | None = None
 
 
 def add_endpoint(user: User, url: str, events: list[str]) -> NewEndpoint:
@@ -144,12 +121,23 @@ def webhooks_view(user: User) -> WebhooksView:
         return WebhooksView(endpoints=rows, may_manage=member.role in ACTING_ROLES)
 
 
-def _managed_endpoint(session: Session, user: User, endpoint_id: int) -> WebhookEndpoint:
-    business = managers_business(session, user)
-    endpoint = session.get(WebhookEndpoint, endpoint_id, with_for_update=True) if is_row_id(endpoint_id) else None
-    if endpoint is None or endpoint.business_id != business.id or endpoint.deleted_at is not None:
-        raise NotFound("Endpoint not found.")
+def _business_endpoint(
+    session: Session,
+    business_id: int,
+    endpoint_id: int | None,
+    *,
+    lock: bool = False,
+    missing: str = ENDPOINT_NOT_FOUND,
+) -> WebhookEndpoint:
+    """The business's live endpoint; NotFound for another business's, as for one that doesn't exist."""
+    endpoint = session.get(WebhookEndpoint, endpoint_id, with_for_update=lock) if is_row_id(endpoint_id) else None
+    if endpoint is None or endpoint.business_id != business_id or endpoint.deleted_at is not None:
+        raise NotFound(missing)
     return endpoint
+
+
+def _managed_endpoint(session: Session, user: User, endpoint_id: int) -> WebhookEndpoint:
+    return _business_endpoint(session, managers_business(session, user).id, endpoint_id, lock=True)
 
 
 def remove_endpoint(user: User, endpoint_id: int) -> None:
@@ -178,10 +166,7 @@ def enable_endpoint(user: User, endpoint_id: int) -> None:
 def delivery_log(user: User, endpoint_id: int) -> list[AttemptRow]:
     """The endpoint's latest tries, newest first, for any member of its business."""
     with read() as session:
-        business = creator_business(session, user)
-        endpoint = session.get(WebhookEndpoint, endpoint_id) if is_row_id(endpoint_id) else None
-        if endpoint is None or endpoint.business_id != business.id or endpoint.deleted_at is not None:
-            raise NotFound("Endpoint not found.")
+        endpoint = _business_endpoint(session, creator_business(session, user).id, endpoint_id)
         found = session.exec(
             select(WebhookAttempt, WebhookDelivery.status, WebhookEvent)
             .join(WebhookDelivery, WebhookDelivery.id == WebhookAttempt.delivery_id)
@@ -213,9 +198,8 @@ def resend(user: User, delivery_id: int) -> None:
     with transaction() as session:
         business = managers_business(session, user)
         delivery = session.get(WebhookDelivery, delivery_id, with_for_update=True) if is_row_id(delivery_id) else None
-        endpoint = session.get(WebhookEndpoint, delivery.endpoint_id) if delivery else None
-        if endpoint is None or endpoint.business_id != business.id or endpoint.deleted_at is not None:
-            raise NotFound("Delivery not found.")
+        endpoint_id = delivery.endpoint_id if delivery else None
+        endpoint = _business_endpoint(session, business.id, endpoint_id, missing="Delivery not found.")
         if endpoint.disabled_at is not None:
             raise InvalidInput("This endpoint is disabled. Enable it first.")
         if delivery.status == "sending":
@@ -223,82 +207,3 @@ def resend(user: User, delivery_id: int) -> None:
         delivery.status, delivery.attempts, delivery.next_attempt_at = "pending", 0, clock.now()
         session.add(delivery)
         defer_with(session, DELIVER_TASK)
-
-
-def note_case(session: Session, case: Case, now: datetime, *, opened: bool = False) -> None:
-    """Call before changing `case` in `session` (or once it is added, for a new one): its events are written as the
-    transaction commits. Nothing is noted for a business without an endpoint."""
-    noted = session.info.setdefault(_NOTED, {})
-    if case.id in noted or not _endpoints(session, case.business_id):
-        return
-    if not noted:
-        event.listen(session, "before_commit", _write_events, once=True)
-    noted[case.id] = _Noted(case=case, opened=opened, before={} if opened else _tracked(session, case), now=now)
-
-
-def _endpoints(session: Session, business_id: int) -> list[tuple[int, list[str]]]:
-    """The business's endpoints that take events, once per transaction."""
-    cache = session.info.setdefault("webhook_endpoints", {})
-    if business_id not in cache:
-        cache[business_id] = list(
-            session.exec(
-                select(WebhookEndpoint.id, WebhookEndpoint.events).where(
-                    *_live(business_id), WebhookEndpoint.disabled_at.is_(None)
-                )
-            )
-        )
-    return cache[business_id]
-
-
-def _tracked(session: Session, case: Case) -> dict:
-    count = session.exec(select(func.count()).select_from(Message).where(Message.case_id == case.id)).one()
-    return changing_fields(case, count)
-
-
-def _write_events(session: Session) -> None:
-    noted: dict[int, _Noted] = session.info.pop(_NOTED, {})
-    wrote = False
-    for item in noted.values():
-        wrote |= _write_case_events(session, item)
-    if wrote:
-        defer_with(session, DELIVER_TASK)
-
-
-def _write_case_events(session: Session, item: _Noted) -> bool:
-    case, now = item.case, item.now
-    data = case_resource(session, case, now, actions=available_actions(case, now, may_act=True), links_for=None)
-    shown = data.model_dump(mode="json")
-    changed = {name: was for name, was in item.before.items() if was != shown[name]}
-    kinds = rules.events_of_change(
-        opened=item.opened, outcome_before=item.before.get("outcome"), outcome_after=shown["outcome"]
-    )
-    wrote = False
-    for kind in kinds:
-        subscribed = [endpoint_id for endpoint_id, events in _endpoints(session, case.business_id) if kind in events]
-        if not subscribed:
-            continue
-        message_id = f"msg_{uuid.uuid4().hex}"
-        payload = {
-            "id": message_id,
-            "type": kind,
-            "timestamp": now.isoformat(),
-            "api_version": API_VERSION,
-            "company_id": case.business_id,
-            "data": shown,
-        } | ({} if item.opened else {"previous_attributes": changed})
-        sent = WebhookEvent(
-            message_id=message_id,
-            business_id=case.business_id,
-            case_id=case.id,
-            type=kind,
-            body=json.dumps(payload, separators=(",", ":")),
-            created_at=now,
-        )
-        session.add(sent)
-        session.flush()
-        session.add_all(
-            WebhookDelivery(event_id=sent.id, endpoint_id=endpoint_id, next_attempt_at=now)
-            for endpoint_id in subscribed
-        )
-        wrote = True
-    return wrote

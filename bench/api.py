@@ -1,0 +1,241 @@
+"""How fast the public API lists a big business's cases: the first page and page 50. Prints figures; not a test.
+
+    python bench/api.py                                   # a local PostgreSQL in a temporary folder
+    BENCH_DATABASE_URL=postgresql://... python bench/api.py  # that database, created or emptied first
+
+The platform of bench/creator_table.py: 1,000,000 cases, 100,000 of them the measured business's, whose owner makes
+a read key. Every figure is the median of a few GET /api/v1/resolution_center_cases?first=25 through the whole app
+in this process (Starlette's TestClient on the ASGI app, one event loop for all requests: routing, the key check and
+its rate-limit count, the keyset query, the list entries, the response model and its JSON), page 50 with the cursor
+a client got walking there; beside it the hand-written SQL that returns the same rows (the columns a list entry
+shows, the same keyset predicate and order, LIMIT 26 for a page of 25) from the same database. The client, the app
+and PostgreSQL share the machine's cores.
+"""
+
+import argparse
+import base64
+import hashlib
+import os
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from contextlib import ExitStack
+from dataclasses import replace
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import httpx
+from sqlalchemy import Engine, text
+from starlette.testclient import TestClient
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import creator_table as platform  # noqa: E402  (bench/, beside this script)
+from bench_database import bench_database_url, fresh_postgres, use_database  # noqa: E402
+
+from resolution_app.api.routes import api  # noqa: E402
+from resolution_app.domain.policy import DEFAULT_POLICY  # noqa: E402
+from resolution_app.infra.db import transaction  # noqa: E402
+from resolution_app.models import User  # noqa: E402
+from resolution_app.services.developers import api_keys, rate_limit  # noqa: E402
+
+GOAL_RATIO = 1.5
+PAGE = 25
+LATER_PAGE = platform.LATER_PAGE  # 50, as in bench/creator_table.py
+CASES = "/api/v1/resolution_center_cases"
+
+# What the list entries show (case_resource.LIST_COLUMNS, less the case columns list_item does not read), the
+# service's keyset predicate and the order of ix_case_business_opened_desc, one row more than the page to know
+# whether another follows.
+PLAIN_ROWS = (
+    "SELECT c.id, c.status, c.reason, c.amount_minor, c.currency, c.payment_id, c.opened_at, c.updated_at, c.due_at,"
+    ' c.resolved_at, p.id AS product_id, p.name AS product, u.name, u.email, u.username FROM "case" c'
+    " JOIN payment pay ON pay.id = c.payment_id JOIN product p ON p.id = pay.product_id"
+    ' JOIN "user" u ON u.id = c.buyer_id'
+    " WHERE c.business_id = :business_id"
+)
+PLAIN_AFTER = " AND (c.opened_at < :at OR (c.opened_at = :at AND c.id < :case_id))"
+ROW_VALUE_AFTER = " AND (c.opened_at, c.id) < (:at, :case_id)"  # the same cases (opened_at is never null)
+PLAIN_ORDER = f" ORDER BY c.opened_at DESC NULLS LAST, c.id DESC LIMIT {PAGE + 1}"
+# Where page 50 must start, found without cursors: to check the walk.
+PLAIN_OFFSET = (
+    'SELECT c.id FROM "case" c WHERE c.business_id = :business_id'
+    f" ORDER BY c.opened_at DESC NULLS LAST, c.id DESC LIMIT {PAGE} OFFSET {(LATER_PAGE - 1) * PAGE}"
+)
+# What api_keys.authenticate asks, by hand: the live key whose maker is still a member, and the minute's count.
+PLAIN_KEY = (
+    'SELECT k.id, k.business_id FROM api_key k JOIN "user" u ON u.id = k.created_by_id'
+    " JOIN business_member m ON m.user_id = u.id AND m.business_id = k.business_id"
+    " WHERE k.key_hash = :hash AND k.revoked_at IS NULL"
+)
+PLAIN_COUNT = (
+    "INSERT INTO api_request_count (api_key_id, window_start, requests) VALUES (:key, date_trunc('minute', now()), 1)"
+    " ON CONFLICT (api_key_id, window_start) DO UPDATE SET requests = api_request_count.requests + 1 RETURNING requests"
+)
+
+
+# --- Through the API -------------------------------------------------------------------------------------------------
+
+
+def api_get(client: TestClient, headers: dict[str, str], after: str | None) -> httpx.Response:
+    return client.get(CASES, params={"first": PAGE} | ({"after": after} if after else {}), headers=headers)
+
+
+def api_page(answer: httpx.Response) -> tuple[list[tuple], str]:
+    """The page's entries (id, product, buyer, amount) and its end cursor."""
+    if answer.status_code != 200:
+        raise SystemExit(f"The API answered {answer.status_code}: {answer.text}")
+    page = answer.json()
+    if not page["page_info"]["has_next_page"]:
+        raise SystemExit("The API says no page follows, with tens of thousands of cases to go.")
+    entries = [(c["id"], c["product"]["name"], c["buyer"]["username"], c["amount"]["amount"]) for c in page["data"]]
+    return entries, page["page_info"]["end_cursor"]
+
+
+def walk_to(client: TestClient, headers: dict[str, str], page: int) -> str:
+    """The `after` cursor of the page, as a client gets it: following end_cursor from the first page."""
+    cursor = None
+    for _ in range(page - 1):
+        cursor = api_page(api_get(client, headers, cursor))[1]
+    return cursor
+
+
+# --- The same rows, asked by hand ------------------------------------------------------------------------------------
+
+
+def position(cursor: str) -> tuple[datetime, int]:
+    """The (opened_at, id) of the case a cursor follows: the API's cursors are base64 of "<opened_at>|<id>"."""
+    moment, _, case_id = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode().partition("|")
+    return datetime.fromisoformat(moment), int(case_id)
+
+
+def page_sql(business_id: int, after: str | None, keyset: str = PLAIN_AFTER) -> tuple[str, dict[str, Any]]:
+    if after is None:
+        return PLAIN_ROWS + PLAIN_ORDER, {"business_id": business_id}
+    at, case_id = position(after)
+    return PLAIN_ROWS + keyset + PLAIN_ORDER, {"business_id": business_id, "at": at, "case_id": case_id}
+
+
+def plain_page(reads: Engine, business_id: int, after: str | None, keyset: str = PLAIN_AFTER) -> list[tuple]:
+    """The page the plainest way: one statement on a pooled connection, without BEGIN and COMMIT, as the app reads."""
+    with reads.connect() as connection:
+        rows = platform.run_sql(connection, *page_sql(business_id, after, keyset)).all()
+    if len(rows) != PAGE + 1:
+        raise SystemExit("The plain SQL found no page after this one.")
+    return [(row.id, row.product, row.username, row.amount_minor) for row in rows[:PAGE]]
+
+
+def plain_key_check(engine: Engine, secret: str) -> int:
+    """The key's business, checked and counted in one transaction as authenticate does (a commit per request)."""
+    with engine.begin() as connection:
+        key = connection.execute(text(PLAIN_KEY), {"hash": hashlib.sha256(secret.encode()).hexdigest()}).one()
+        connection.execute(text(PLAIN_COUNT), {"key": key.id}).scalar_one()
+    return key.business_id
+
+
+def filtered_out(reads: Engine, business_id: int, after: str) -> int:
+    """How many index entries the page's statement reads and drops (EXPLAIN ANALYZE's "Rows Removed by Filter")."""
+    statement, values = page_sql(business_id, after)
+    with reads.connect() as connection:
+        plan = platform.run_sql(connection, f"EXPLAIN ANALYZE {statement}", values).scalars().all()
+    return sum(int(line.rsplit(":", 1)[1]) for line in plan if "Rows Removed by Filter" in line)
+
+
+# --- Measuring -------------------------------------------------------------------------------------------------------
+
+
+def timed_together(calls: dict[str, Callable[[], Any]], runs: int) -> dict[str, tuple[float, Any]]:
+    """Each call's median seconds and last result. A round makes each call once, so that all of them see the same
+    load on the machine (the client, the app and PostgreSQL share its cores)."""
+    times: dict[str, list[float]] = {name: [] for name in calls}
+    results: dict[str, Any] = {}
+    for name, call in calls.items():
+        results[name] = call()  # warm: a statement's first run compiles and caches it, in SQLAlchemy and psycopg
+    for _ in range(runs):
+        for name, call in calls.items():
+            started = time.perf_counter()
+            results[name] = call()
+            times[name].append(time.perf_counter() - started)
+    return {name: (statistics.median(times[name]), results[name]) for name in calls}
+
+
+def print_list(engine: Engine, owner: User, runs: int) -> list[str]:
+    business_id = platform.OWNER_BUSINESS
+    reads = engine.execution_options(isolation_level="AUTOCOMMIT")  # what services read with (infra.db.read)
+    secret = api_keys.create_key(owner, "Bench", "read").secret
+    headers = {"Authorization": f"Bearer {secret}"}
+    print(f"\nGET {CASES}?first={PAGE}, ms: the API in this process beside the same rows by hand")
+    print(f"  {'':<9}{'API':>6}{'rows by hand':>14}{'ratio':>7}{'key check + rows by hand':>26}{'ratio':>7}")
+    figures: dict[str, tuple[float, float]] = {}  # (API, rows by hand) seconds by RESULT name
+    with TestClient(api) as client:  # one event loop and thread pool for every request, as in a server
+        later = walk_to(client, headers, LATER_PAGE)
+        with reads.connect() as connection:
+            expected = platform.run_sql(connection, PLAIN_OFFSET, {"business_id": business_id}).scalars().all()
+        if [entry[0] for entry in api_page(api_get(client, headers, later))[0]] != expected:
+            raise SystemExit(f"Page {LATER_PAGE} by the cursors is not the cases {LATER_PAGE - 1} pages in.")
+        for page, after in ((1, None), (LATER_PAGE, later)):
+            found = timed_together(
+                {
+                    "api": lambda after=after: api_get(client, headers, after),
+                    "rows": lambda after=after: plain_page(reads, business_id, after),
+                    "same work": lambda after=after: plain_page(reads, plain_key_check(engine, secret), after),
+                },
+                runs,
+            )
+            (served, answer), (rows, by_hand), (whole, by_hand_too) = found.values()
+            if not api_page(answer)[0] == by_hand == by_hand_too:
+                raise SystemExit(f"The plain SQL disagrees with the API on page {page}.")
+            cells = f"{platform.ms(served):>6}{platform.ms(rows):>14}{served / rows:>7.2f}"
+            print(f"  page {page:<4}{cells}{platform.ms(whole):>26}{served / whole:>7.2f}")
+            figures["api_list_first_page" if page == 1 else f"api_list_page_{page}"] = served, rows
+        (refused, answer), (row_value, by_row_value) = timed_together(
+            {
+                "no key": lambda: client.get(CASES),
+                "row value": lambda: plain_page(reads, business_id, later, ROW_VALUE_AFTER),
+            },
+            runs,
+        ).values()
+        if answer.status_code != 401 or by_row_value != by_hand:
+            raise SystemExit("A request without a key was not refused, or the row-value keyset found other rows.")
+    print(f"  the HTTP stack alone, a request refused before any SQL (no key, 401): {platform.ms(refused)} ms")
+    print(
+        f"  page {LATER_PAGE}'s statement reads and drops the {filtered_out(reads, business_id, later):,} cases"
+        " before it: its keyset, opened_at < … OR (opened_at = … AND id < …), filters the index's entries rather than"
+        f" bounding them; as a row value, (opened_at, id) < (…), it bounds them: {platform.ms(row_value)} ms by hand"
+    )
+    print(f"  the client, the app and PostgreSQL share this machine's {os.cpu_count()} cores")
+    worse = max(figures.values(), key=lambda figure: figure[0] / figure[1])
+    print(f"  the worse ratio to the rows by hand: {worse[0] / worse[1]:.2f} (goal {GOAL_RATIO})")
+    figures["api_list"] = worse
+    return [platform.result_line(name, served * 1000, plain * 1000, "ms") for name, (served, plain) in figures.items()]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--runs", type=int, default=31, help="runs per figure; the median is shown")
+    parser.add_argument("--total", type=int, default=1_000_000, help="cases on the platform")
+    parser.add_argument("--big", type=int, default=100_000, help="cases of the measured business")
+    args = parser.parse_args()
+    # The bench asks far more than a key's 120 requests a minute: the limit is raised, not skipped, so every request
+    # still counts itself in the database as a client's does.
+    rate_limit.DEFAULT_POLICY = replace(DEFAULT_POLICY, api_requests_per_minute=10**9)
+    # The clock runs free: the list reads no time, and the key's rate-limit windows and "last used" are for now.
+    with tempfile.TemporaryDirectory(prefix="rc-bench-") as folder, ExitStack() as stack:
+        url = bench_database_url(stack, Path(folder) / "postgres")
+        fresh_postgres(url)  # BENCH_DATABASE_URL's database may not exist yet
+        engine = use_database(url)
+        print(f"{platform.server_version(engine)}; {args.total:,} cases on the platform, ", end="")
+        print(f"{args.big:,} in the measured business; median of {args.runs} runs")
+        platform.filled(engine, url, "head", platform.Scale(total=args.total, big=args.big))
+        with transaction() as session:
+            owner = session.get(User, platform.OWNER_BUSINESS)  # user n owns business n
+        results = print_list(engine, owner, args.runs)
+        engine.dispose()
+    print("\n".join(results))
+
+
+if __name__ == "__main__":
+    main()
