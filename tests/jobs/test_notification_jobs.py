@@ -19,7 +19,7 @@ from resolution_app.services import claims
 from resolution_app.services.notifications import outbox, reminders
 from resolution_app.services.notifications.outbox import DELIVER_TASK
 from tests.conftest import NOW
-from tests.jobs.conftest import WORKER, jobs, wait_for
+from tests.jobs.conftest import WORKER, jobs, queue_jobs, wait_for
 from tests.services.factories import DESCRIPTION
 from tests.services.notifications.smtp_server import SmtpServer
 
@@ -44,17 +44,6 @@ from resolution_app.jobs.worker import main; main()
 def _workers_registered() -> int:
     with transaction() as session:
         return session.execute(text("SELECT count(*) FROM procrastinate_workers")).scalar_one()
-
-
-def _queue_jobs(task_name: str, count: int, args: str = "{}") -> None:
-    """`count` jobs of the task, without the queueing lock, so that many can run at once (as when several app
-    processes' transactions queued deliveries while others ran)."""
-    with transaction() as session:
-        for n in range(count):
-            session.execute(
-                text("INSERT INTO procrastinate_jobs (queue_name, task_name, args) VALUES ('default', :task, :args)"),
-                {"task": task_name, "args": args.replace("N", str(n))},
-            )
 
 
 def _emails() -> list[OutboundEmail]:
@@ -89,7 +78,7 @@ def test_two_worker_processes_deliver_each_pending_email_exactly_once(world, wor
                 case = session.exec(select(Case).where(Case.id == case_id).with_for_update()).one()
                 for _ in range(8):
                     outbox.queue(session, case, BOTH, REMINDER, "Your deadline is near.", NOW)
-        _queue_jobs(DELIVER_TASK, EXTRA_JOBS)
+        queue_jobs(DELIVER_TASK, EXTRA_JOBS)
         assert len(_emails()) > 16 * len(case_ids)
         wait_for(lambda: all(row.status == "sent" for row in _emails()), "every email sent", workers)
         wait_for(lambda: _settled(DELIVER_TASK), "deliveries finished", workers)
@@ -121,7 +110,7 @@ def test_reminders_run_by_two_worker_processes_at_once_remind_once_per_deadline(
         case_ids = _open_claims(world)
     with SmtpServer() as server:
         workers = _start_two_workers(worker_process, monkeypatch, server, SLOW_REMINDERS)
-        _queue_jobs("send_deadline_reminders", EXTRA_JOBS, args='{"timestamp": N}')
+        queue_jobs("send_deadline_reminders", EXTRA_JOBS, args='{"timestamp": N}')
         wait_for(lambda: all(_reminders_of(case_id) for case_id in case_ids), "every deadline reminded", workers)
         wait_for(lambda: _settled("send_deadline_reminders"), "reminder runs finished", workers)
         wait_for(lambda: all(row.status == "sent" for row in _emails()), "every email sent", workers)

@@ -11,6 +11,7 @@ from resolution_app.domain.enums import PaymentMethod
 from resolution_app.infra.db import transaction
 from resolution_app.infra.evidence import IncomingFile
 from resolution_app.models import Case, Payment, User
+from resolution_app.services import claims
 from resolution_app.services.demo_data import seed_demo_data
 
 
@@ -36,6 +37,13 @@ def pdf(name: str = "receipt.pdf") -> IncomingFile:
 
 
 DESCRIPTION = "The course is missing the modules it advertised on the sales page."
+# The seeded payments a claim can be opened on, as nobody has yet.
+CLAIMABLE = [
+    ("buyer@example.com", PaymentMethod.CARD, 1900),
+    ("buyer@example.com", PaymentMethod.PAYPAL, 4900),
+    ("lena@example.com", PaymentMethod.CARD, 9900),
+    ("henry@example.com", PaymentMethod.PAYPAL, 1900),
+]
 
 
 @dataclass
@@ -80,3 +88,9 @@ class World:
     def case_of(self, email: str) -> Case:
         with transaction() as session:
             return session.exec(select(Case).join(User, User.id == Case.buyer_id).where(User.email == email)).one()
+
+    def open_claim(self, which: int = 0) -> int:
+        """A claim on the `which`th of the seeded payments nobody has claimed yet (CLAIMABLE)."""
+        email, method, amount = CLAIMABLE[which]
+        payment = self.payment(email, method, amount)
+        return claims.open_claim(self.user(email), payment.id, "not_as_described", DESCRIPTION, [])

@@ -11,7 +11,7 @@ import pytest
 from sqlmodel import func, select
 
 from resolution_app.domain import webhooks as rules
-from resolution_app.domain.enums import MemberRole, Party, PaymentMethod
+from resolution_app.domain.enums import MemberRole, Party
 from resolution_app.domain.errors import Forbidden, InvalidInput, NotFound
 from resolution_app.domain.policy import DEFAULT_POLICY
 from resolution_app.infra.db import transaction
@@ -42,21 +42,6 @@ def _endpoint(world, receiver: Receiver, events: list[str] = ALL) -> int:
     added = webhook_endpoints.add_endpoint(world.creator, receiver.url, events)
     receiver.secret = added.secret
     return added.endpoint_id
-
-
-# The seeded payments a claim can be opened on.
-CLAIMABLE = [
-    ("buyer@example.com", PaymentMethod.CARD, 1900),
-    ("buyer@example.com", PaymentMethod.PAYPAL, 4900),
-    ("lena@example.com", PaymentMethod.CARD, 9900),
-    ("henry@example.com", PaymentMethod.PAYPAL, 1900),
-]
-
-
-def _open(world, which: int = 0) -> int:
-    email, method, amount = CLAIMABLE[which]
-    payment = world.payment(email, method, amount)
-    return claims.open_claim(world.user(email), payment.id, "not_as_described", DESCRIPTION, [])
 
 
 def _events() -> list[WebhookEvent]:
@@ -100,7 +85,7 @@ def test_only_owners_and_managers_manage_endpoints_and_only_their_business_s(wor
     ):
         with pytest.raises(NotFound):
             attempt()
-    _open(world)
+    world.open_claim()
     webhook_delivery.deliver_due()
     with pytest.raises(NotFound):
         webhook_endpoints.resend(stranger, _deliveries()[0].id)
@@ -109,7 +94,7 @@ def test_only_owners_and_managers_manage_endpoints_and_only_their_business_s(wor
 
 
 def test_no_endpoint_no_event_and_a_change_rolled_back_takes_its_events_with_it(world, receiver, monkeypatch):
-    _open(world, 1)
+    world.open_claim(1)
     assert _events() == []
     _endpoint(world, receiver)
 
@@ -118,17 +103,17 @@ def test_no_endpoint_no_event_and_a_change_rolled_back_takes_its_events_with_it(
 
     monkeypatch.setattr(claims, "respond_to_new_case", broken)  # after the case and its event are noted
     with pytest.raises(RuntimeError):
-        _open(world)
+        world.open_claim()
     assert _events() == [] and _deliveries() == []
     monkeypatch.undo()
     monkeypatch.setattr(get_settings(), "webhook_allow_private_urls", True)
-    _open(world)
+    world.open_claim()
     assert [event.type for event in _events()] == [rules.CREATED]
 
 
 def test_an_opened_case_is_a_created_event_with_the_case_as_the_api_shows_it(world, receiver):
     _endpoint(world, receiver)
-    case_id = _open(world)
+    case_id = world.open_claim()
     (event,) = _events()
     body = json.loads(event.body)
     assert set(body) == {"id", "type", "timestamp", "api_version", "company_id", "data"}
@@ -141,7 +126,7 @@ def test_an_opened_case_is_a_created_event_with_the_case_as_the_api_shows_it(wor
 
 def test_accepting_is_an_update_and_a_decision_telling_what_changed(world, receiver):
     _endpoint(world, receiver)
-    case_id = _open(world)
+    case_id = world.open_claim()
     case_actions.act(world.creator, case_id, Party.CREATOR, "accept", expected_version=world.case(case_id).version)
     created, updated, decided = (json.loads(event.body) for event in _events())
     assert (created["type"], updated["type"], decided["type"]) == (rules.CREATED, rules.UPDATED, rules.DECIDED)
@@ -152,7 +137,7 @@ def test_accepting_is_an_update_and_a_decision_telling_what_changed(world, recei
 
 def test_a_message_is_an_update_and_a_subscription_filters_events(world, receiver):
     _endpoint(world, receiver, [rules.UPDATED])
-    case_id = _open(world)
+    case_id = world.open_claim()
     case_actions.send_message(world.creator, case_id, Party.CREATOR, "Could you say more?")
     (event,) = _events()
     body = json.loads(event.body)
@@ -162,7 +147,7 @@ def test_a_message_is_an_update_and_a_subscription_filters_events(world, receive
 
 def test_deliveries_are_signed_logged_and_resent_with_the_same_id(world, receiver):
     endpoint_id = _endpoint(world, receiver)
-    _open(world)
+    world.open_claim()
     assert webhook_delivery.deliver_due().delivered == 1
     (got,) = receiver.received
     assert got.verified and got.webhook_id == _events()[0].message_id and got.body == _events()[0].body
@@ -183,7 +168,7 @@ def test_deliveries_are_signed_logged_and_resent_with_the_same_id(world, receive
 def test_a_receiver_down_then_up_misses_nothing_and_each_id_has_one_payload(world, receiver, frozen_clock):
     _endpoint(world, receiver)
     receiver.stop()
-    opened = [_open(world, which) for which in range(3)]
+    opened = [world.open_claim(which) for which in range(3)]
     report = webhook_delivery.deliver_due()
     assert (report.delivered, report.retried) == (0, 1)  # one try; the others wait behind it, untried
     assert [delivery.attempts for delivery in _deliveries()] == [1, 0, 0]
@@ -203,7 +188,7 @@ def test_a_receiver_down_then_up_misses_nothing_and_each_id_has_one_payload(worl
 def test_a_delivery_is_given_up_after_a_day_of_pauses(world, receiver, frozen_clock):
     _endpoint(world, receiver)
     receiver.answer = 500
-    _open(world)
+    world.open_claim()
     for pause in DEFAULT_POLICY.webhook_retry_pauses:
         webhook_delivery.deliver_due()
         frozen_clock.advance(pause)
@@ -217,10 +202,10 @@ def test_a_delivery_is_given_up_after_a_day_of_pauses(world, receiver, frozen_cl
 def test_an_endpoint_failing_for_three_days_is_turned_off_and_its_owner_told(world, receiver, frozen_clock):
     endpoint_id = _endpoint(world, receiver)
     receiver.answer = 503
-    _open(world)
+    world.open_claim()
     webhook_delivery.deliver_due()
     frozen_clock.advance(DEFAULT_POLICY.webhook_disable_after)
-    _open(world, 1)
+    world.open_claim(1)
     webhook_delivery.deliver_due()
     (row,) = webhook_endpoints.webhooks_view(world.creator).endpoints
     assert row.disabled
@@ -228,7 +213,7 @@ def test_an_endpoint_failing_for_three_days_is_turned_off_and_its_owner_told(wor
         told = session.exec(select(Notification).where(Notification.kind == rules.ENDPOINT_DISABLED)).all()
     assert [note.user_id for note in told] == [world.creator.id] and receiver.url in told[0].body
     tries = len(receiver.received)
-    _open(world, 2)
+    world.open_claim(2)
     frozen_clock.advance(timedelta(days=1))
     webhook_delivery.deliver_due()
     assert len(receiver.received) == tries  # off: nothing is sent, nothing new is queued for it
@@ -246,7 +231,7 @@ def test_a_slow_receiver_slows_no_other_endpoint(world, receiver, monkeypatch):
     try:
         _endpoint(world, receiver)
         slow.secret = webhook_endpoints.add_endpoint(world.creator, slow.url, ALL).secret
-        _open(world)
+        world.open_claim()
         started = time.monotonic()
         worker = threading.Thread(target=webhook_delivery.deliver_due)
         worker.start()
@@ -264,7 +249,7 @@ def test_a_slow_receiver_slows_no_other_endpoint(world, receiver, monkeypatch):
 def test_a_removed_endpoint_gets_nothing_more(world, receiver):
     endpoint_id = _endpoint(world, receiver)
     webhook_endpoints.remove_endpoint(world.creator, endpoint_id)
-    _open(world)
+    world.open_claim()
     webhook_delivery.deliver_due()
     assert receiver.received == [] and webhook_endpoints.webhooks_view(world.creator).endpoints == []
     with transaction() as session:
