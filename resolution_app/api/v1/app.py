@@ -107,17 +107,24 @@ class ListParameters(Strict):
 
 
 @app.get("/resolution_center_cases", response_model=CaseList, summary="List cases, newest first")
-def list_cases(caller: Caller, asked: Annotated[ListParameters, Query()]) -> CaseList:
+def list_cases(caller: Caller, asked: Annotated[ListParameters, Query()]) -> Response:
     query = api_cases.CaseQuery(
         asked.status, asked.reason, asked.created_after, asked.created_before, asked.first, asked.after
     )
     page = api_cases.list_cases(caller, query)
-    return CaseList(data=page.cases, page_info=PageInfo(has_next_page=page.has_next_page, end_cursor=page.end_cursor))
+    info = PageInfo(has_next_page=page.has_next_page, end_cursor=page.end_cursor)
+    return _json(CaseList(data=page.cases, page_info=info))
 
 
 @app.get("/resolution_center_cases/{case_id}", response_model=CaseResource, summary="Read a case")
-def get_case(caller: Caller, case_id: int) -> CaseResource:
-    return api_cases.get_case(caller, case_id)
+def get_case(caller: Caller, case_id: int) -> Response:
+    return _json(api_cases.get_case(caller, case_id))
+
+
+def _json(model: BaseModel, status_code: int = 200) -> Response:
+    """The answer as its model writes it: built from typed models here, it needs no second validation on the way
+    out (the routes' response_model is for the document)."""
+    return Response(model.model_dump_json(), status_code=status_code, media_type="application/json")
 
 
 def _once(
@@ -126,12 +133,12 @@ def _once(
     """Act and answer; with an Idempotency-Key, only the first request with it acts and every repeat gets its
     answer, byte for byte (errors included: a repeat never acts a second time)."""
     if key is None:
-        return JSONResponse(act().model_dump(mode="json"), status_code=done)
+        return _json(act(), done)
     first = idempotency.claim(caller.key_id, key, idempotency.request_hash(request.method, request.url.path, sent))
     if first is not None:
-        return _json(first, headers={"Idempotent-Replayed": "true"})
+        return _replayed(first)
     try:
-        answer = JSONResponse(act().model_dump(mode="json"), status_code=done)
+        answer = _json(act(), done)
     except DomainError as error:
         answer = errors.error_response(error)
     except Exception:
@@ -146,7 +153,8 @@ def _answer(response: Response) -> idempotency.Answer:
     return idempotency.Answer(response.status_code, bytes(response.body).decode())
 
 
-def _json(answer: idempotency.Answer, headers: dict[str, str]) -> Response:
+def _replayed(answer: idempotency.Answer) -> Response:
+    headers = {"Idempotent-Replayed": "true"}
     return Response(answer.body, status_code=answer.status_code, media_type="application/json", headers=headers)
 
 
@@ -154,12 +162,12 @@ ACTED = {200: {"description": "The case as it is now.", "model": CaseResource}}
 
 
 @app.post("/resolution_center_cases/{case_id}/accept", responses=ACTED, summary="Accept: refund the buyer")
-def accept(request: Request, caller: Caller, case_id: int, key: IdempotencyKey = None) -> JSONResponse:
+def accept(request: Request, caller: Caller, case_id: int, key: IdempotencyKey = None) -> Response:
     return _once(request, caller, key, None, partial(api_cases.take_action, caller, case_id, "accept"), 200)
 
 
 @app.post("/resolution_center_cases/{case_id}/deny", responses=ACTED, summary="Deny, saying why")
-def deny(request: Request, caller: Caller, case_id: int, denial: Denial, key: IdempotencyKey = None) -> JSONResponse:
+def deny(request: Request, caller: Caller, case_id: int, denial: Denial, key: IdempotencyKey = None) -> Response:
     act = partial(api_cases.take_action, caller, case_id, "deny", denial.message)
     return _once(request, caller, key, denial.model_dump(), act, 200)
 
@@ -167,7 +175,7 @@ def deny(request: Request, caller: Caller, case_id: int, denial: Denial, key: Id
 @app.post("/resolution_center_cases/{case_id}/request_info", responses=ACTED, summary="Ask the buyer for more")
 def request_info(
     request: Request, caller: Caller, case_id: int, asked: Question, key: IdempotencyKey = None
-) -> JSONResponse:
+) -> Response:
     act = partial(api_cases.take_action, caller, case_id, "request_info", asked.question)
     return _once(request, caller, key, asked.model_dump(), act, 200)
 
@@ -180,6 +188,6 @@ def request_info(
 )
 def send_message(
     request: Request, caller: Caller, case_id: int, message: NewMessage, key: IdempotencyKey = None
-) -> JSONResponse:
+) -> Response:
     act = partial(api_cases.send_message, caller, case_id, message.body)
     return _once(request, caller, key, message.model_dump(), act, 201)

@@ -28,7 +28,6 @@ from resolution_app.models import BusinessMember, Notification, WebhookAttempt, 
 PER_ROUND = 20  # deliveries of one endpoint claimed at a time
 PARALLEL = 8  # endpoints sent to at once
 LEASE = timedelta(seconds=PER_ROUND * DEFAULT_POLICY.webhook_timeout_seconds + 120)
-USER_AGENT = "ResolutionCenter-Webhooks/1.0"
 
 _DUE = """
     (d.status = 'pending' AND d.next_attempt_at <= :now) OR (d.status = 'sending' AND d.lease_until <= :now)
@@ -118,7 +117,6 @@ def signed_headers(secret: str, message_id: str, body: str, at: datetime) -> dic
         "webhook-id": message_id,
         "webhook-timestamp": str(int(at.timestamp())),
         "webhook-signature": Webhook(secret).sign(message_id, at, body),
-        "user-agent": USER_AGENT,
     }
 
 
