@@ -3,8 +3,7 @@
 import math
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, text
-from sqlmodel import Session
+from sqlalchemy import delete
 
 from resolution_app.domain.errors import RateLimited
 from resolution_app.domain.policy import DEFAULT_POLICY
@@ -12,23 +11,27 @@ from resolution_app.infra.clock import clock
 from resolution_app.infra.db import read
 from resolution_app.models import ApiRequestCount
 
-# One statement counts the request and answers how many this window has seen, whichever worker takes it.
-_COUNT = text(
-    """
-    INSERT INTO api_request_count (api_key_id, window_start, requests) VALUES (:key, :window, 1)
-    ON CONFLICT (api_key_id, window_start) DO UPDATE SET requests = api_request_count.requests + 1
-    RETURNING requests
-    """
-)
+# Counts one request in the key's minute and answers how many that minute has seen, whichever worker takes it.
+# A CTE, so that the key check can count in the same statement (api_keys.authenticate).
+COUNT_CTE = """
+    counted AS (
+        INSERT INTO api_request_count (api_key_id, window_start, requests)
+        SELECT id, :window, 1 FROM caller
+        ON CONFLICT (api_key_id, window_start) DO UPDATE SET requests = api_request_count.requests + 1
+        RETURNING requests
+    )
+"""
 
 
-def count_request(session: Session, key_id: int, now: datetime) -> None:
-    """Count one request of the key; RateLimited, with the seconds to wait, once the minute's allowance is used."""
-    window = now.replace(second=0, microsecond=0)
-    seen = session.execute(_COUNT, {"key": key_id, "window": window}).scalar_one()
+def window_of(now: datetime) -> datetime:
+    return now.replace(second=0, microsecond=0)
+
+
+def check(seen: int, now: datetime) -> None:
+    """RateLimited, with the seconds to wait, once the minute's allowance is used."""
     limit = DEFAULT_POLICY.api_requests_per_minute
     if seen > limit:
-        wait = max(1, math.ceil(60 - (now - window).total_seconds()))
+        wait = max(1, math.ceil(60 - (now - window_of(now)).total_seconds()))
         raise RateLimited(f"This key may make {limit} requests a minute. Try again in {wait} s.", retry_after=wait)
 
 
