@@ -64,7 +64,7 @@ def test_a_claim_reaches_the_creator_s_endpoint_signed(new_page, app_url, e2e_da
 
         creator.get_by_label("Endpoint URL").fill("ftp://example.com/hooks")
         creator.get_by_role("button", name="Add endpoint").click()
-        expect(creator.get_by_role("alert")).to_contain_text("Enter a full URL")
+        expect(creator.get_by_role("alert")).to_contain_text("http(s) URL")
         creator.get_by_label("Endpoint URL").fill(receiver.url)
         creator.get_by_role("button", name="Add endpoint").click()
         expect(creator.locator("#new-webhook-secret")).to_contain_text("whsec_")
