@@ -16,7 +16,9 @@ from tests.e2e.conftest import log_in
 from tests.webhook_receiver import Receiver
 
 BUYER = "lena@example.com"
-AMOUNT_MINOR, AMOUNT = 2400, "$24.00"  # a purchase of this test's own, so no other test claims it first
+# A purchase of this test's own, so no other test claims it first; above the $25 card auto-refund that
+# test_creator sets, so the case stays open and its created event is the only one.
+AMOUNT_MINOR, AMOUNT = 3400, "$34.00"
 
 
 def _a_fresh_purchase(database_url: str) -> None:
@@ -89,10 +91,10 @@ def test_a_claim_reaches_the_creator_s_endpoint_signed(new_page, app_url, e2e_da
         assert read.status_code == 200 and read.json()["status"] == created.payload["data"]["status"]
 
         row.get_by_role("button", name="Deliveries").click()
-        logged = creator.locator(".webhook-attempt-row").filter(has_text=f"#{case_id}")
+        logged = creator.locator(".webhook-attempt-row").filter(has_text=created.webhook_id)
         expect(logged).to_contain_text("resolution_center_case.created")
+        expect(logged).to_contain_text(f"#{case_id}")
         expect(logged).to_contain_text("200")
-        expect(logged).to_contain_text(created.webhook_id)
 
         row.get_by_role("button", name=f"Remove {receiver.url}").click()
         creator.get_by_role("button", name="Remove now").click()
