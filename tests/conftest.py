@@ -78,7 +78,7 @@ def world(database, store, frozen_clock):
 @pytest.fixture(scope="session")
 def e2e_database_url(postgres_url: str) -> str:
     """A database of its own for the end-to-end app, beside the one the service tests empty after each test."""
-    return fresh_database(postgres_url, "rc_e2e")
+    return fresh_database(postgres_url, "e2e")
 
 
 @pytest.fixture

@@ -12,8 +12,10 @@ from resolution_app.infra.migrate import upgrade
 KEPT_TABLES = frozenset({"alembic_version"})  # what the migrations wrote stays; every row of ours goes
 
 
-def fresh_database(server_url: str, name: str) -> str:
-    """Drop and create database `name` on the server of `server_url`; returns its URL."""
+def fresh_database(server_url: str, suffix: str) -> str:
+    """Drop and create the database named after `server_url`'s with `suffix` (so test runs pointed at different
+    databases of one server keep apart); returns its URL."""
+    name = f"{make_url(server_url).database}_{suffix}"
     with psycopg.connect(server_url, autocommit=True) as connection:
         connection.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
         connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))

@@ -45,6 +45,9 @@ COLUMNS: dict[str, str] = {
     "resolved": "Resolved",
 }
 TABLE_NAME = "creator_resolutions"
+# No business has more cases than an integer id can number: a page beyond that is past the end whatever the filter,
+# and its offset would overflow the database's bigint.
+MOST_CASES = 2**31 - 1
 # The dates a filter may name: the platform's whole life, with room; beyond them a day has no next day to end on.
 FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2999, 12, 31)
 # What a row of the table needs, as plain columns: building ORM objects for them cost more than the query.
@@ -297,7 +300,7 @@ def _page(session: Session, business_ids: list[int], f: CaseFilter, page: int, p
     if not business_ids:
         return CasePage(rows=[], total=0, page=1, pages=1)
     if f.search.strip():
-        return _searched_page(session, business_ids, f, max(1, page), page_size)
+        return _searched_page(session, business_ids, f, max(1, min(page, MOST_CASES // page_size + 1)), page_size)
     total = _count(session, business_ids, f)  # first: how many match decides how best to read the page
     pages = _pages(total, page_size)
     page = min(max(1, page), pages)  # past the end (the set shrank, or a typed page number): the last page instead

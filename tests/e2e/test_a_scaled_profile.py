@@ -104,7 +104,7 @@ def scaled(tmp_path_factory: pytest.TempPathFactory, postgres_url: str) -> Itera
         env = {
             **os.environ,
             "DATA_DIR": str(folder / "data"),
-            "DATABASE_URL": fresh_database(postgres_url, "rc_e2e_scaled"),
+            "DATABASE_URL": fresh_database(postgres_url, "e2e_scaled"),
             "STORAGE_URL": stack.enter_context(running_seaweed(folder / "seaweed", pick_free_s3_port())),
             "REFLEX_REDIS_URL": redis.enter_context(running_redis(folder, redis_port)),
             "GRANIAN_WORKERS": "1",
