@@ -23,6 +23,8 @@ class Policy:
     message_max_chars: int = 5000
     rationale_max_chars: int = 10_000  # a reviewer's decision, read by both sides
     auto_respond_message_max_chars: int = 2000
+    saved_reply_name_max_chars: int = 80  # a saved reply's text may be as long as a message
+    saved_replies_shown: int = 50  # at most this many at once on the settings page and in the composer's picker
     legal_text_max_chars: int = 100_000
     max_files_per_submission: int = 3
     max_file_bytes: int = 50 * MB

@@ -32,6 +32,7 @@ from resolution_app.models.developers import (
 )
 from resolution_app.models.notifications import Notification, OutboundEmail
 from resolution_app.models.preferences import TablePreference
+from resolution_app.models.saved_replies import SavedReply
 
 __all__ = [
     "ApiKey",
@@ -55,6 +56,7 @@ __all__ = [
     "Product",
     "Refund",
     "ReviewNote",
+    "SavedReply",
     "TablePreference",
     "User",
     "UserLog",
