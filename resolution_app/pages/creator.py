@@ -2,6 +2,7 @@
 
 import reflex as rx
 
+from resolution_app.components.case_pdf import CREATOR_PDF_PATH, case_pdf_button
 from resolution_app.components.case_view import case_button, case_workspace, status_badge
 from resolution_app.components.creator_layout import creator_page
 from resolution_app.components.customer_card import customer_card
@@ -199,7 +200,18 @@ def resolutions_page() -> rx.Component:
 def creator_case_page() -> rx.Component:
     return creator_page(
         "Case",
-        rx.link("← Resolution center", href="/creator/resolutions", size="2"),
+        rx.flex(
+            rx.link("← Resolution center", href="/creator/resolutions", size="2"),
+            rx.cond(
+                CreatorCaseState.detail,
+                case_pdf_button(CreatorCaseState.detail.summary.case_id, CREATOR_PDF_PATH),
+            ),
+            justify="between",
+            align="center",
+            spacing="3",
+            wrap="wrap",
+            width="100%",
+        ),
         case_workspace(
             CreatorCaseState,
             CREATOR_ACTIONS,

@@ -2,6 +2,7 @@
 
 import reflex as rx
 
+from resolution_app.components.case_pdf import REVIEW_PDF_PATH, case_pdf_button
 from resolution_app.components.case_view import ACTIONS, case_workspace, file_links
 from resolution_app.components.customer_card import customer_card
 from resolution_app.components.layout import (
@@ -307,7 +308,15 @@ def review_case_page() -> rx.Component:
     s = ReviewCaseState
     return review_page(
         "Case under review",
-        rx.link("← Review queue", href="/review", size="2"),
+        rx.flex(
+            rx.link("← Review queue", href="/review", size="2"),
+            rx.cond(s.detail, case_pdf_button(s.detail.summary.case_id, REVIEW_PDF_PATH)),
+            justify="between",
+            align="center",
+            spacing="3",
+            wrap="wrap",
+            width="100%",
+        ),
         case_workspace(
             s,
             REVIEW_ACTIONS,
