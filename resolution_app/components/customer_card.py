@@ -1,9 +1,11 @@
-"""The customer as the creator and the reviewer see them: identity, the user logs with the exact legal versions
-agreed to (the disputed purchase first), and their payments with the business."""
+"""The customer as the creator and the reviewer see them: identity, their claims across the platform (counts and the
+"Frequent claimant" mark), the user logs with the exact legal versions agreed to (the disputed purchase first), and
+their payments with the business."""
 
 import reflex as rx
 
 from resolution_app.components.layout import local_time
+from resolution_app.domain.buyer_history import FREQUENT_CLAIMANT
 
 
 def _log_entry(log) -> rx.Component:  # noqa: ANN001
@@ -42,6 +44,26 @@ def _payment_entry(p) -> rx.Component:  # noqa: ANN001
     )
 
 
+def _claim_history(history) -> rx.Component:  # noqa: ANN001 - a BuyerHistory var
+    """Counts across the platform, never whose cases they were; the mark says in words what it means."""
+    return rx.box(
+        rx.heading("Claims on the platform", size="2"),
+        rx.cond(
+            history.frequent,
+            rx.flex(
+                rx.badge(FREQUENT_CLAIMANT, color_scheme="amber", high_contrast=True, class_name="frequent-claimant"),
+                rx.text(history.mark_note, size="1", color_scheme="gray"),
+                spacing="2",
+                align="center",
+                wrap="wrap",
+                margin_top="0.25em",
+            ),
+        ),
+        rx.text(history.summary, size="2", class_name="claim-history", margin_top="0.25em"),
+        margin_top="0.5em",
+    )
+
+
 def customer_card(state, payments_heading: str) -> rx.Component:  # noqa: ANN001 - a CustomerCardState
     c, s = state.customer, state
     return rx.card(
@@ -50,6 +72,7 @@ def customer_card(state, payments_heading: str) -> rx.Component:  # noqa: ANN001
             rx.text(rx.text.strong(c.name), size="2"),
             rx.text(c.email, " · @", c.username, size="2", class_name="customer-identity"),
             rx.text("Customer since ", local_time(c.customer_since, "MMM D, YYYY"), size="2", color_scheme="gray"),
+            _claim_history(c.history),
             rx.heading("User logs", size="2", margin_top="0.5em"),
             rx.text("This purchase first.", size="1", color_scheme="gray"),
             rx.foreach(c.logs, lambda log: rx.cond(log.this_purchase | s.all_logs, _log_entry(log))),

@@ -84,6 +84,10 @@ class Policy:
     )
     webhook_disable_after: timedelta = timedelta(days=3)
     webhook_timeout_seconds: float = 10.0
+    # The buyer's history on a case page: their claims across the platform within the window (counts only), and
+    # the "Frequent claimant" mark once they reach this many.
+    claim_history_window: timedelta = timedelta(days=365)
+    frequent_claimant_claims: int = 5
 
 
 DEFAULT_POLICY = Policy()

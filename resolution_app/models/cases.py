@@ -17,11 +17,14 @@ class Case(SQLModel, table=True):
         Index("ix_case_status_due", "status", "due_at"),
         # The reviewers' queue counts unclaimed, mine and "waiting on a party" from this index alone.
         Index("ix_case_status_asked_claimed", "status", "info_requested_by", "assigned_reviewer_id"),
+        # A buyer's cases newest first, and their claims across the platform in the last 12 months (the case
+        # pages' buyer history); it serves every look-up by buyer, so buyer_id has no index of its own.
+        Index("ix_case_buyer_opened", "buyer_id", "opened_at"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
     payment_id: int = Field(foreign_key="payment.id", unique=True)  # one case per payment, ever
-    buyer_id: int = Field(foreign_key="user.id", index=True)
+    buyer_id: int = Field(foreign_key="user.id")
     business_id: int = Field(foreign_key="business.id", index=True)
     reason: Reason = Field(sa_type=String(40))
     description: str = Field(sa_type=Text)

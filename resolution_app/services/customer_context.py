@@ -1,16 +1,27 @@
-"""What a creator needs to judge a claim: who the customer is, what they did, and what else they bought."""
+"""What a creator needs to judge a claim: who the customer is, what they did, what else they bought, and how often
+they claim across the platform (counts only)."""
 
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy import Select, func, true
 from sqlmodel import select
 
+from resolution_app.domain.buyer_history import (
+    BUYER_WON_OUTCOMES,
+    ClaimCounts,
+    frequent_claimant_note,
+    history_since,
+    history_summary,
+    is_frequent_claimant,
+)
 from resolution_app.domain.enums import (
     PAYMENT_METHOD_LABELS,
     PAYMENT_STATUS_LABELS,
     STATUS_LABELS,
     CaseStatus,
     LegalDocumentKind,
+    Outcome,
     Party,
     PaymentMethod,
     PaymentStatus,
@@ -18,6 +29,7 @@ from resolution_app.domain.enums import (
 )
 from resolution_app.domain.errors import NotFound
 from resolution_app.domain.money import format_money
+from resolution_app.infra.clock import clock
 from resolution_app.infra.db import read
 from resolution_app.models import Case, LegalDocument, Payment, Product, User, UserLog
 from resolution_app.services import files
@@ -63,11 +75,25 @@ class PaymentEntry:
 
 
 @dataclass(frozen=True)
+class BuyerHistory:
+    """The buyer's claims across the whole platform within the policy's window. Counts only: it goes to the
+    browser of a creator who may see none of the other businesses' cases."""
+
+    opened: int
+    won: int  # refunded, credited or partly refunded
+    withdrawn: int
+    frequent: bool  # the "Frequent claimant" mark
+    summary: str  # e.g. "5 claims in the last 12 months across the platform: 3 won by the buyer, 1 withdrawn."
+    mark_note: str  # what the mark means
+
+
+@dataclass(frozen=True)
 class CustomerContext:
     name: str
     email: str
     username: str
     customer_since: datetime
+    history: BuyerHistory
     logs: list[LogEntry]
     payments: list[PaymentEntry]
 
@@ -79,7 +105,7 @@ def customer_context(user: User, case_id: int, party: Party = Party.CREATOR) -> 
         raise NotFound(CASE_NOT_FOUND)
     with read() as session:
         case = require_case(session, user, case_id, party)
-        customer = session.get(User, case.buyer_id)
+        customer, *counts = session.exec(_customer_with_history(case.buyer_id, history_since(clock.now()))).one()
         logs = session.exec(
             select(UserLog, LegalDocument, Product.name)
             .outerjoin(LegalDocument, LegalDocument.id == UserLog.legal_document_id)
@@ -100,11 +126,40 @@ def customer_context(user: User, case_id: int, party: Party = Party.CREATOR) -> 
             email=customer.email,
             username=customer.username,
             customer_since=min((p.paid_at for p, *_ in payments), default=customer.created_at),
+            history=_history(ClaimCounts(*counts)),
             logs=[_log_entry(log, document, product, case.payment_id) for log, document, product in logs],
             payments=[
                 _payment_entry(p, product, other_id, status, case.id) for p, product, other_id, status in payments
             ],
         )
+
+
+def _customer_with_history(buyer_id: int, since: datetime) -> Select:
+    """The customer and their claims' counts in one statement: the page load makes no extra round trip for them.
+    Across every business, by the (buyer_id, opened_at) index; only counts leave the database."""
+    claims = (
+        select(
+            func.count().label("opened"),
+            func.count().filter(Case.outcome.in_(BUYER_WON_OUTCOMES)).label("won"),
+            func.count().filter(Case.outcome == Outcome.WITHDRAWN).label("withdrawn"),
+        )
+        .where(Case.buyer_id == buyer_id, Case.opened_at >= since)
+        .subquery()
+    )
+    return (
+        select(User, claims.c.opened, claims.c.won, claims.c.withdrawn).join(claims, true()).where(User.id == buyer_id)
+    )
+
+
+def _history(counts: ClaimCounts) -> BuyerHistory:
+    return BuyerHistory(
+        opened=counts.opened,
+        won=counts.won,
+        withdrawn=counts.withdrawn,
+        frequent=is_frequent_claimant(counts.opened),
+        summary=history_summary(counts),
+        mark_note=frequent_claimant_note(),
+    )
 
 
 def _log_entry(log: UserLog, document: LegalDocument | None, product: str | None, disputed_payment: int) -> LogEntry:
