@@ -89,6 +89,9 @@ def styles() -> dict[str, ParagraphStyle]:
         "head": ParagraphStyle(
             "head", parent=body, fontName="Vera-Bold", fontSize=8.5, leading=11, spaceAfter=0, keepWithNext=1
         ),
+        "subhead": ParagraphStyle(
+            "subhead", parent=body, fontName="Vera-Bold", fontSize=8.5, leading=11, spaceBefore=6, keepWithNext=1
+        ),
         "meta": ParagraphStyle(
             "meta", parent=body, fontSize=8, leading=10.5, textColor=colors.HexColor("#444444"), keepWithNext=1
         ),

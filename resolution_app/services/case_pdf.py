@@ -252,7 +252,7 @@ def _write(packet: _Packet, zone: ZoneInfo, out: IO[bytes]) -> None:
     if d.summary.resolved_at:
         case_facts.append(("Resolved", w.when(d.summary.resolved_at)))
     w.facts(case_facts)
-    w.paragraph("The buyer's claim", "head")
+    w.paragraph("The buyer's claim", "subhead")
     w.paragraph(d.description, "quote")
 
     w.heading("Parties")
@@ -278,7 +278,7 @@ def _write(packet: _Packet, zone: ZoneInfo, out: IO[bytes]) -> None:
         ]
     )
     if d.money:
-        w.paragraph("Money moved by this case", "head")
+        w.paragraph("Money moved by this case", "subhead")
         for line in d.money:
             w.paragraph(f"{w.when(line.at)}: {line.text}")
 
