@@ -12,8 +12,9 @@ import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from typing import IO
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
@@ -98,10 +99,19 @@ def case_pdf(user: User, case_id: int, party: Party, time_zone: str = "UTC") -> 
 
 
 def _zone(name: str) -> ZoneInfo:
+    """An IANA time zone by its name: only the names the system lists, never a path it would try to open."""
+    name = name or "UTC"
+    if name not in _known_zones():
+        raise InvalidInput("Unknown time zone.")
     try:
-        return ZoneInfo(name or "UTC")
+        return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
         raise InvalidInput("Unknown time zone.") from None
+
+
+@lru_cache(maxsize=1)
+def _known_zones() -> frozenset[str]:
+    return frozenset(available_timezones())  # reads the zone folder: once per process
 
 
 def _chunks(spool: IO[bytes]) -> Iterator[bytes]:

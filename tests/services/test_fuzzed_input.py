@@ -17,6 +17,7 @@ from resolution_app.services import (
     accounts,
     auto_respond,
     case_actions,
+    case_pdf,
     case_views,
     claims,
     creator_cases,
@@ -105,6 +106,16 @@ def test_case_actions_and_views(world, ids, data, party, action):
             lambda user=user: case_actions.act(user, case_id, party, action, expected_version=version, text=words)
         )
     works_or_refuses(lambda: customer_context.customer_context(world.creator, case_id))
+
+
+@FUZZ
+@given(
+    data=st.data(), party=st.sampled_from(Party), time_zone=text | st.sampled_from(["UTC", "Asia/Tokyo", "posix/UTC"])
+)
+def test_the_case_pdf(world, ids, data, party, time_zone):
+    case_id = data.draw(ids["case"])
+    for user in (world.buyer, world.creator, world.reviewer):
+        works_or_refuses(lambda user=user: b"".join(case_pdf.case_pdf(user, case_id, party, time_zone).chunks))
 
 
 @FUZZ
