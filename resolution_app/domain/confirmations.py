@@ -21,6 +21,11 @@ def done_message(action: str, *, amount: str, buyer: str, asked_by: str = "the c
         A.DECIDE_REFUND: "Decision recorded: the buyer wins. Both sides can read your rationale.",
         A.DECIDE_CREDIT: "Decision recorded: the buyer wins a balance credit. Both sides can read your rationale.",
         A.DECIDE_MERCHANT_WINS: "Decision recorded: the creator wins. Both sides can read your rationale.",
+        A.DECIDE_PARTIAL_REFUND: "Decision recorded: a partial refund. Both sides can read your rationale.",
+        A.OFFER_PARTIAL_REFUND: f"Offer sent to {buyer}. It stays open until they answer or the case moves on.",
+        A.PROPOSE_PARTIAL_REFUND: "Proposal sent to the creator. It stays open until they answer or the case moves on.",
+        A.ACCEPT_OFFER: "Offer accepted: the partial refund is on its way and the case is closed.",
+        A.DECLINE_OFFER: "Offer declined. The case goes on where it was.",
     }
     return messages.get(action, "Your answer has been recorded.")
 
@@ -36,10 +41,16 @@ def money_moved(decision: Transition, amount: str) -> str:
     """What a reviewer's decision will do with money, said before they confirm it."""
     if decision.pay_out == Outcome.REFUND:
         said = f"{amount} is refunded to the buyer now, at the creator's cost."
+    elif decision.pay_out == Outcome.PARTIAL_REFUND:
+        said = f"The amount you enter (less than {amount}) is refunded to the buyer now, at the creator's cost."
     elif decision.pay_out == Outcome.CREDIT:
         said = f"The buyer gets {amount} as platform balance now; the creator pays nothing."
+    elif decision.reimburse_creator and decision.before.paid_partial:
+        said = "The buyer keeps the partial refund; the platform reimburses the creator the same amount."
     elif decision.reimburse_creator:
         said = f"The buyer keeps the {amount} refund; the platform reimburses the creator {amount}."
+    elif decision.before.paid_partial:
+        said = "No more money moves: the buyer keeps the partial refund they already have."
     elif decision.before.paid_out:
         said = f"No more money moves: the buyer already has {amount} back."
     else:

@@ -19,6 +19,7 @@ class CaseStatus(StrEnum):
     CUSTOMER_WON = "customer_won"
     MERCHANT_WON = "merchant_won"
     CUSTOMER_WITHDREW = "customer_withdrew"
+    PARTIALLY_REFUNDED = "partially_refunded"  # settled on part of the money: an accepted offer or a reviewer's call
 
 
 STATUS_LABELS: dict[CaseStatus, str] = {
@@ -30,9 +31,12 @@ STATUS_LABELS: dict[CaseStatus, str] = {
     CaseStatus.CUSTOMER_WON: "Buyer won",
     CaseStatus.MERCHANT_WON: "Creator won",
     CaseStatus.CUSTOMER_WITHDREW: "Withdrawn",
+    CaseStatus.PARTIALLY_REFUNDED: "Resolved: partial refund",
 }
 
-CLOSED_STATUSES = frozenset({CaseStatus.CUSTOMER_WON, CaseStatus.MERCHANT_WON, CaseStatus.CUSTOMER_WITHDREW})
+CLOSED_STATUSES = frozenset(
+    {CaseStatus.CUSTOMER_WON, CaseStatus.MERCHANT_WON, CaseStatus.CUSTOMER_WITHDREW, CaseStatus.PARTIALLY_REFUNDED}
+)
 
 
 class CaseAction(StrEnum):
@@ -53,12 +57,28 @@ class CaseAction(StrEnum):
     DECIDE_REFUND = "decide_refund"
     DECIDE_CREDIT = "decide_credit"
     DECIDE_MERCHANT_WINS = "decide_merchant_wins"
+    DECIDE_PARTIAL_REFUND = "decide_partial_refund"
+    # partial-refund offers, while the case waits on the creator or the buyer: either side offers, the other answers
+    OFFER_PARTIAL_REFUND = "offer_partial_refund"  # the creator's
+    PROPOSE_PARTIAL_REFUND = "propose_partial_refund"  # the buyer's
+    ACCEPT_OFFER = "accept_offer"
+    DECLINE_OFFER = "decline_offer"
     # system
     AUTO_REFUND = "auto_refund"
     EXPIRE = "expire"
 
 
-DECISIONS = frozenset({CaseAction.DECIDE_REFUND, CaseAction.DECIDE_CREDIT, CaseAction.DECIDE_MERCHANT_WINS})
+DECISIONS = frozenset(
+    {
+        CaseAction.DECIDE_REFUND,
+        CaseAction.DECIDE_CREDIT,
+        CaseAction.DECIDE_MERCHANT_WINS,
+        CaseAction.DECIDE_PARTIAL_REFUND,
+    }
+)
+OFFERS = frozenset({CaseAction.OFFER_PARTIAL_REFUND, CaseAction.PROPOSE_PARTIAL_REFUND})
+# The moves that name an amount of money: an offer, or a reviewer's partial refund.
+AMOUNT_ACTIONS = OFFERS | {CaseAction.DECIDE_PARTIAL_REFUND}
 
 
 class Outcome(StrEnum):
@@ -68,6 +88,17 @@ class Outcome(StrEnum):
     CREDIT = "credit"  # platform balance credit, no cost to the creator
     MERCHANT_WINS = "merchant_wins"
     WITHDRAWN = "withdrawn"
+    PARTIAL_REFUND = "partial_refund"  # part of the payment, paid by the creator through the gateway
+
+
+class OfferState(StrEnum):
+    """A partial-refund offer's life: on the table until answered, replaced by a counter-offer, or lapsed."""
+
+    OPEN = "open"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+    REPLACED = "replaced"  # a newer offer took its place
+    LAPSED = "lapsed"  # the case moved on, or the deadline it was made under passed
 
 
 class Reason(StrEnum):

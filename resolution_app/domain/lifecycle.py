@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
-from resolution_app.domain.enums import CLOSED_STATUSES, CaseAction, CaseStatus, Outcome, Party
+from resolution_app.domain.enums import CLOSED_STATUSES, OFFERS, CaseAction, CaseStatus, Outcome, Party
 from resolution_app.domain.errors import ActionNotAllowed
 from resolution_app.domain.policy import DEFAULT_POLICY, Policy
 
@@ -25,9 +25,11 @@ class CaseState:
     info_requested_by: Party | None = None  # who asked, while waiting on an answer
     decided_by_reviewer: bool = False  # the current closed status came from a platform decision
     appealed: bool = False  # the one appeal per case has been used
-    paid_out: bool = False  # the buyer got the money back (refund or credit); never twice
+    paid_out: bool = False  # the buyer got money back (refund, partial refund or credit); never twice
     creator_paid: bool = False  # that money was the creator's: a refund through the gateway
+    paid_partial: bool = False  # that money was part of the payment: a partial refund
     outcome: Outcome | None = None
+    offer_by: Party | None = None  # whose partial-refund offer waits on the other side's answer
 
 
 @dataclass(frozen=True)
@@ -37,7 +39,7 @@ class Transition:
     before: CaseState
     after: CaseState
     notify: frozenset[Party]
-    pay_out: Outcome | None = None  # REFUND or CREDIT when money must move now
+    pay_out: Outcome | None = None  # REFUND, PARTIAL_REFUND or CREDIT when money must move now
     reimburse_creator: bool = False  # an appeal took back a refund decision: the platform pays the creator back
 
 
@@ -60,10 +62,11 @@ def open_case(now: datetime, policy: Policy = DEFAULT_POLICY) -> CaseState:
 
 
 def losing_party(state: CaseState) -> Party | None:
-    """The side a platform decision went against, who alone may appeal it."""
+    """The side a platform decision went against, who alone may appeal it. A partial refund is the creator's to
+    appeal: the buyer already has part of the money, and with one refund per case no appeal could pay them more."""
     if not state.decided_by_reviewer:
         return None
-    return Party.CREATOR if state.status == S.CUSTOMER_WON else Party.BUYER
+    return Party.BUYER if state.status == S.MERCHANT_WON else Party.CREATOR
 
 
 def appeal_window_open(state: CaseState, now: datetime) -> bool:
@@ -114,10 +117,20 @@ def _to_review(state: CaseState, now: datetime, policy: Policy, **changes: objec
     )
 
 
+PAYING_OUTCOMES = frozenset({Outcome.REFUND, Outcome.PARTIAL_REFUND, Outcome.CREDIT})
+CREATOR_PAYS = frozenset({Outcome.REFUND, Outcome.PARTIAL_REFUND})  # through the gateway, from the creator's money
+CLOSING_STATUS = {
+    Outcome.REFUND: S.CUSTOMER_WON,
+    Outcome.CREDIT: S.CUSTOMER_WON,
+    Outcome.PARTIAL_REFUND: S.PARTIALLY_REFUNDED,
+    Outcome.MERCHANT_WINS: S.MERCHANT_WON,
+}
+
+
 def _close(
     state: CaseState, status: CaseStatus, outcome: Outcome, *, by_reviewer: bool, due_at: datetime | None = None
 ) -> CaseState:
-    paid = outcome in (Outcome.REFUND, Outcome.CREDIT)
+    pays = outcome in PAYING_OUTCOMES and not state.paid_out  # money moves once per case, whatever follows
     return replace(
         state,
         status=status,
@@ -125,13 +138,14 @@ def _close(
         info_requested_by=None,
         decided_by_reviewer=by_reviewer,
         outcome=outcome,
-        paid_out=state.paid_out or paid,
-        creator_paid=state.creator_paid or (outcome == Outcome.REFUND and not state.paid_out),
+        paid_out=state.paid_out or pays,
+        creator_paid=state.creator_paid or (pays and outcome in CREATOR_PAYS),
+        paid_partial=state.paid_partial or (pays and outcome == Outcome.PARTIAL_REFUND),
     )
 
 
 def _decide(outcome: Outcome) -> Callable[[CaseState, datetime, Policy], CaseState]:
-    status = S.MERCHANT_WON if outcome == Outcome.MERCHANT_WINS else S.CUSTOMER_WON
+    status = CLOSING_STATUS[outcome]
 
     def decide(state: CaseState, now: datetime, policy: Policy) -> CaseState:
         # The first decision opens the appeal window; a decision on appeal is final.
@@ -192,14 +206,27 @@ _RULES: dict[tuple[CaseStatus, Party, CaseAction], Effect] = {
     (S.UNDER_PLATFORM_REVIEW, Party.REVIEWER, A.DECIDE_REFUND): _decide(Outcome.REFUND),
     (S.UNDER_PLATFORM_REVIEW, Party.REVIEWER, A.DECIDE_CREDIT): _decide(Outcome.CREDIT),
     (S.UNDER_PLATFORM_REVIEW, Party.REVIEWER, A.DECIDE_MERCHANT_WINS): _decide(Outcome.MERCHANT_WINS),
+    (S.UNDER_PLATFORM_REVIEW, Party.REVIEWER, A.DECIDE_PARTIAL_REFUND): _decide(Outcome.PARTIAL_REFUND),
 }
+# Either side may put a partial refund on the table while the case waits on one of them; the other accepts it (part
+# of the money refunded, closed for good) or declines it (the case goes on as it was).
+OFFERED_BY = {A.OFFER_PARTIAL_REFUND: Party.CREATOR, A.PROPOSE_PARTIAL_REFUND: Party.BUYER}
+for _status in DEADLINE_STATUSES:
+    for _offer, _party in OFFERED_BY.items():
+        _RULES[(_status, _party, _offer)] = lambda s, n, p, by=_party: replace(s, offer_by=by)
+    for _party in (Party.BUYER, Party.CREATOR):
+        _RULES[(_status, _party, A.ACCEPT_OFFER)] = lambda s, n, p: _close(
+            s, S.PARTIALLY_REFUNDED, Outcome.PARTIAL_REFUND, by_reviewer=False
+        )
+        _RULES[(_status, _party, A.DECLINE_OFFER)] = lambda s, n, p: s
 for _status in (*DEADLINE_STATUSES, S.UNDER_PLATFORM_REVIEW):
     _RULES[(_status, Party.BUYER, A.WITHDRAW)] = lambda s, n, p: _close(
         s, S.CUSTOMER_WITHDREW, Outcome.WITHDRAWN, by_reviewer=False
     )
-for _status in (*DEADLINE_STATUSES, S.CUSTOMER_WON, S.MERCHANT_WON):
+DECIDED_STATUSES = (S.CUSTOMER_WON, S.MERCHANT_WON, S.PARTIALLY_REFUNDED)  # where a reviewer's decision leaves a case
+for _status in (*DEADLINE_STATUSES, *DECIDED_STATUSES):
     _RULES[(_status, Party.SYSTEM, A.EXPIRE)] = _expire
-for _status in (S.CUSTOMER_WON, S.MERCHANT_WON):
+for _status in DECIDED_STATUSES:
     for _party in (Party.BUYER, Party.CREATOR):
         _RULES[(_status, _party, A.APPEAL)] = lambda s, n, p: _to_review(s, n, p, appealed=True)
 
@@ -224,7 +251,7 @@ def _notify(action: CaseAction, party: Party, before: CaseState, after: CaseStat
         return frozenset({Party.CREATOR})
     if party == Party.CREATOR:
         return frozenset({Party.BUYER})
-    if party == Party.BUYER and action == A.WITHDRAW:
+    if party == Party.BUYER and action in (A.WITHDRAW, A.PROPOSE_PARTIAL_REFUND, A.ACCEPT_OFFER, A.DECLINE_OFFER):
         return frozenset({Party.CREATOR})
     return BOTH
 
@@ -239,9 +266,22 @@ def _rule(state: CaseState, party: Party, action: CaseAction, now: datetime) -> 
         return None  # the deadline has moved the case on; the sweep will record it
     if action == A.APPEAL:
         return effect if appeal_window_open(state, now) and losing_party(state) == party else None
-    if action == A.WITHDRAW and (state.status in CLOSED_STATUSES or state.paid_out):
-        return None  # a buyer already paid back (the creator appeals it) has nothing to withdraw
-    return effect
+    if action in (A.WITHDRAW, *OFFERS) and (state.status in CLOSED_STATUSES or state.paid_out):
+        return None  # a buyer already paid back (the creator appeals it) has nothing to withdraw or settle
+    if action in (A.ACCEPT_OFFER, A.DECLINE_OFFER):
+        return effect if state.offer_by is not None and state.offer_by != party else None  # the other side answers
+    return effect if _decision_fits_the_money(state, action) else None
+
+
+def _decision_fits_the_money(state: CaseState, action: CaseAction) -> bool:
+    """A decision on appeal can't promise money that can't move: once part of the payment was refunded, the buyer
+    can't be said to have won it all (upholding the partial refund, or the creator winning, remain); once all of it
+    was paid, a partial refund would need money back from the buyer, which is never asked for."""
+    if action in (A.DECIDE_REFUND, A.DECIDE_CREDIT):
+        return not state.paid_partial
+    if action == A.DECIDE_PARTIAL_REFUND:
+        return not state.paid_out or state.paid_partial
+    return True
 
 
 def allowed_actions(state: CaseState, party: Party, now: datetime) -> list[CaseAction]:
@@ -257,6 +297,8 @@ def apply(
     if effect is None:
         raise ActionNotAllowed("This action is not possible on the case as it stands now.")
     after = effect(state, now, policy)
+    if action not in OFFERS:
+        after = replace(after, offer_by=None)  # any other move answers the offer on the table or lets it lapse
     pay_out = after.outcome if after.paid_out and not state.paid_out else None
     return Transition(
         action=action,
@@ -273,4 +315,4 @@ def creator_reimbursed(before: CaseState, after: CaseState) -> bool:
     """An appeal closed without the refund the creator paid: the buyer keeps it (money is never clawed back from
     the buyer, nor the gateway asked for it) and the platform pays the creator back."""
     closes_appeal = before.appealed and before.status not in CLOSED_STATUSES and after.status in CLOSED_STATUSES
-    return closes_appeal and before.creator_paid and after.outcome != Outcome.REFUND
+    return closes_appeal and before.creator_paid and after.outcome not in CREATOR_PAYS

@@ -37,7 +37,7 @@ def someones_deadline(status: CaseStatus, due_at: datetime | None) -> datetime |
 def next_step(state: CaseState, viewer: Party, now: datetime) -> NextStep:
     if lifecycle.is_final(state, now):
         return NextStep(tone="closed", headline=_closed_headline(state), deadline=None)
-    if state.status in (S.CUSTOMER_WON, S.MERCHANT_WON):
+    if state.status in lifecycle.DECIDED_STATUSES:
         return _appeal_window(state, viewer)
     if state.status == S.UNDER_PLATFORM_REVIEW:
         headline = "The platform is reviewing the case"
@@ -121,6 +121,10 @@ def _closed_headline(state: CaseState) -> str:
 def _money_said(state: CaseState) -> str:
     """The outcome as the money went: an appeal never takes back what the buyer was paid (DESIGN §2)."""
     favour = "in the creator's favour; " if state.outcome == Outcome.MERCHANT_WINS else ""
+    if state.outcome == Outcome.PARTIAL_REFUND:
+        return "the buyer is refunded part of the payment"
+    if state.paid_partial:  # a partial refund decision, then the creator won the appeal
+        return f"{favour}the buyer keeps the partial refund and the platform reimburses the creator"
     if state.outcome == Outcome.REFUND and state.creator_paid:
         return "the buyer is refunded"
     if state.outcome == Outcome.CREDIT and not state.creator_paid:

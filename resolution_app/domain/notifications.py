@@ -30,6 +30,13 @@ _HEADLINES: dict[tuple[str, Party | None], str] = {
     (A.DECIDE_REFUND, None): "The platform decided: refund",
     (A.DECIDE_CREDIT, None): "The platform decided: balance credit",
     (A.DECIDE_MERCHANT_WINS, None): "The platform decided for the creator",
+    (A.DECIDE_PARTIAL_REFUND, None): "The platform decided: partial refund",
+    (A.OFFER_PARTIAL_REFUND, None): "The creator offered a partial refund",
+    (A.PROPOSE_PARTIAL_REFUND, None): "The buyer proposed a partial refund",
+    (A.ACCEPT_OFFER, Party.BUYER): "The creator accepted your partial refund",
+    (A.ACCEPT_OFFER, None): "The buyer accepted your partial refund offer",
+    (A.DECLINE_OFFER, Party.BUYER): "The creator declined your partial refund",
+    (A.DECLINE_OFFER, None): "The buyer declined your partial refund offer",
     (A.AUTO_REFUND, Party.BUYER): "You were refunded automatically",
     (A.AUTO_REFUND, None): "A case was refunded automatically",
     (A.EXPIRE, None): "A deadline passed",
@@ -38,6 +45,7 @@ _HEADLINES: dict[tuple[str, Party | None], str] = {
 }
 _FINAL = {A.DECIDE_REFUND: "Final decision: refund", A.DECIDE_CREDIT: "Final decision: balance credit"}
 _FINAL[A.DECIDE_MERCHANT_WINS] = "Final decision: the creator wins"
+_FINAL[A.DECIDE_PARTIAL_REFUND] = "Final decision: partial refund"
 
 _CASE_PATHS = {Party.BUYER: "/cases/{}", Party.CREATOR: "/creator/resolutions/{}", Party.REVIEWER: "/review/{}"}
 

@@ -11,8 +11,10 @@ from resolution_app.models import Payment, Refund
 
 
 class PaymentGateway(Protocol):
-    def refund(self, session: Session, payment: Payment, case_id: int, now: datetime) -> Refund:
-        """Refund the whole payment once; calling again returns the first refund."""
+    def refund(
+        self, session: Session, payment: Payment, case_id: int, now: datetime, amount_minor: int | None = None
+    ) -> Refund:
+        """Refund the payment once, all of it or `amount_minor` of it; calling again returns the first refund."""
         ...
 
 
@@ -23,19 +25,26 @@ class LedgerGateway:
     on the refund table stops a concurrent second one.
     """
 
-    def refund(self, session: Session, payment: Payment, case_id: int, now: datetime) -> Refund:
+    def refund(
+        self, session: Session, payment: Payment, case_id: int, now: datetime, amount_minor: int | None = None
+    ) -> Refund:
         existing = session.exec(select(Refund).where(Refund.payment_id == payment.id)).first()
         if existing is not None:
             return existing
+        amount = payment.amount_minor if amount_minor is None else amount_minor
+        if not 0 < amount <= payment.amount_minor:
+            raise ValueError(f"A refund of {amount} doesn't fit payment {payment.id} of {payment.amount_minor}.")
         refund = Refund(
             payment_id=payment.id,
             case_id=case_id,
-            amount_minor=payment.amount_minor,
+            amount_minor=amount,
             currency=payment.currency,
             gateway_reference=f"ledger_{secrets.token_hex(8)}",
             created_at=now,
         )
-        payment.status = PaymentStatus.REFUNDED
+        whole = amount == payment.amount_minor
+        payment.status = PaymentStatus.REFUNDED if whole else PaymentStatus.PARTIALLY_REFUNDED
+        payment.refunded_minor = amount
         payment.refunded_at = now
         session.add(refund)
         session.add(payment)

@@ -10,6 +10,7 @@ from resolution_app.models.cases import (
     Message,
     PlatformReimbursement,
     Refund,
+    RefundOffer,
     ReviewNote,
 )
 from resolution_app.models.commerce import (
@@ -55,6 +56,7 @@ __all__ = [
     "PlatformReimbursement",
     "Product",
     "Refund",
+    "RefundOffer",
     "ReviewNote",
     "SavedReply",
     "TablePreference",

@@ -2,10 +2,10 @@
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, Index, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, Index, String, Text, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
-from resolution_app.domain.enums import CaseStatus, Outcome, Party, Reason
+from resolution_app.domain.enums import CaseStatus, OfferState, Outcome, Party, Reason
 from resolution_app.models.base import UTCDateTime
 
 
@@ -35,7 +35,9 @@ class Case(SQLModel, table=True):
     appealed: bool = False
     paid_out: bool = False
     creator_paid: bool = False  # the money paid out was the creator's refund
+    paid_partial: bool = Field(default=False, sa_column_kwargs={"server_default": "false"})  # ... only part of it
     outcome: Outcome | None = Field(default=None, sa_type=String(20))
+    offer_by: Party | None = Field(default=None, sa_type=String(20))  # whose partial-refund offer awaits an answer
     # Denormalised from the payment so the creator's table sorts and filters on one table.
     amount_minor: int
     currency: str = Field(sa_type=String(3))
@@ -142,6 +144,29 @@ class PlatformReimbursement(SQLModel, table=True):
     amount_minor: int
     currency: str = Field(sa_type=String(3))
     created_at: datetime = Field(sa_type=UTCDateTime)
+
+
+class RefundOffer(SQLModel, table=True):
+    """A partial refund one side put on the table; the case's `offer_by` names the open one, if any."""
+
+    __tablename__ = "refund_offer"
+    __table_args__ = (
+        CheckConstraint("amount_minor > 0", name="refund_offer_amount_positive"),
+        # One offer on the table per case: a second writer racing the first fails here rather than adding another.
+        Index("uq_refund_offer_open", "case_id", unique=True, postgresql_where=text("state = 'open'")),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="case.id", index=True)
+    party: Party = Field(sa_type=String(20))  # who offered: the creator or the buyer
+    made_by_id: int = Field(foreign_key="user.id")
+    amount_minor: int
+    currency: str = Field(sa_type=String(3))
+    message: str = Field(default="", sa_type=Text)
+    made_at: datetime = Field(sa_type=UTCDateTime)
+    due_at: datetime | None = Field(default=None, sa_type=UTCDateTime)  # the deadline it was made under: lapses with
+    state: OfferState = Field(default=OfferState.OPEN, sa_type=String(20))
+    answered_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
 class ReviewNote(SQLModel, table=True):

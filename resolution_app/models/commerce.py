@@ -37,6 +37,8 @@ class Product(SQLModel, table=True):
 class Payment(SQLModel, table=True):
     __table_args__ = (
         CheckConstraint("amount_minor > 0", name="payment_amount_positive"),
+        # However a case ends, no more than the payment is ever refunded.
+        CheckConstraint("refunded_minor BETWEEN 0 AND amount_minor", name="payment_refund_within_amount"),
         Index("ix_payment_business_paid", "business_id", "paid_at", "id"),  # the Payments page, newest first
     )
 
@@ -50,6 +52,8 @@ class Payment(SQLModel, table=True):
     currency: str = Field(sa_type=String(3))
     paid_at: datetime = Field(sa_type=UTCDateTime, index=True)
     refunded_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # All of amount_minor (status refunded) or part of it (partially refunded).
+    refunded_minor: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
 
 
 class LegalDocument(SQLModel, table=True):

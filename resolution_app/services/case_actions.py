@@ -8,9 +8,10 @@ from sqlmodel import Session, func, select
 
 from resolution_app.domain import lifecycle
 from resolution_app.domain.claims import check_message_pace, validate_message
-from resolution_app.domain.enums import DECISIONS, CaseAction, Party
+from resolution_app.domain.enums import AMOUNT_ACTIONS, DECISIONS, CaseAction, Party
 from resolution_app.domain.errors import ActionNotAllowed, Conflict, InvalidInput
 from resolution_app.domain.notifications import MESSAGE
+from resolution_app.domain.partial_refunds import partial_amount
 from resolution_app.domain.policy import DEFAULT_POLICY
 from resolution_app.domain.text import written
 from resolution_app.infra.clock import clock
@@ -40,6 +41,7 @@ REQUIRED_TEXT: dict[CaseAction, str] = {
     A.DECIDE_REFUND: "Write the rationale for your decision.",
     A.DECIDE_CREDIT: "Write the rationale for your decision.",
     A.DECIDE_MERCHANT_WINS: "Write the rationale for your decision.",
+    A.DECIDE_PARTIAL_REFUND: "Write the rationale for your decision.",
 }
 FILE_ACTIONS = frozenset({A.REPLY, A.APPEAL, A.ESCALATE, A.DENY, A.REQUEST_MORE_INFO})  # proof may come with them
 PARTY_ACTIONS = frozenset(A) - {A.AUTO_REFUND, A.EXPIRE}  # the system's own moves are never a person's
@@ -72,17 +74,28 @@ def act(
     expected_version: int,
     text: str = "",
     uploads: Sequence[IncomingFile] = (),
+    amount: str = "",
+    currency: str = "",
 ) -> None:
-    """Take a lifecycle action on a case as `party`. Raises a DomainError with a message for the page."""
+    """Take a lifecycle action on a case as `party`. Raises a DomainError with a message for the page.
+
+    `amount` (typed, in `currency`, else the payment's) is the partial refund an offer or a reviewer names."""
     chosen = _parse_action(action)
     if uploads and chosen not in FILE_ACTIONS:
         raise InvalidInput("Files can't be attached to this action.")
+    if amount.strip() and chosen not in AMOUNT_ACTIONS:
+        raise InvalidInput("No amount goes with this action.")
     detail = _checked_text(chosen, text, bool(uploads))
     now = clock.now()
     with transaction() as session:  # refuse early, before any file is stored
         case = _actionable_case(session, user, case_id, party, expected_version)
         files.require_room(session, case.id, len(uploads))
         deadline_moved = lifecycle.deadline_passed(case_state(case), now)
+        amount_minor = (
+            partial_amount(amount, currency or case.currency, case.amount_minor, case.currency)
+            if chosen in AMOUNT_ACTIONS
+            else None
+        )
     if deadline_moved:
         expire_case(case_id)
         raise Conflict("The deadline has passed and the case has moved on. The page now shows it as it is.")
@@ -91,7 +104,7 @@ def act(
         refusal = reviewer_refusal(case, user, chosen) if party == Party.REVIEWER else None
         if refusal is not None:
             raise refusal
-        event = perform(session, case, party, chosen, now, actor_id=user.id, detail=detail)
+        event = perform(session, case, party, chosen, now, actor_id=user.id, detail=detail, amount_minor=amount_minor)
         _keep_claim_current(session, case, party, chosen, now)
         files.attach(session, case, accepted, user=user, party=party, now=now, event_id=event.id)
         if chosen == A.APPEAL:

@@ -14,5 +14,7 @@ def case_state(case: Case) -> CaseState:
         appealed=case.appealed,
         paid_out=case.paid_out,
         creator_paid=case.creator_paid,
+        paid_partial=case.paid_partial,
         outcome=Outcome(case.outcome) if case.outcome else None,
+        offer_by=Party(case.offer_by) if case.offer_by else None,
     )

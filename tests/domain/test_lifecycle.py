@@ -64,6 +64,29 @@ SCENARIOS: dict[str, CaseState] = {
     "decision stood after window": CaseState(
         S.MERCHANT_WON, None, decided_by_reviewer=True, outcome=Outcome.MERCHANT_WINS
     ),
+    "creator's offer waiting on buyer": CaseState(S.MERCHANT_RESPONSE_NEEDED, DUE, offer_by=CREATOR),
+    "buyer's proposal after denial": CaseState(S.CUSTOMER_RESPONSE_NEEDED, DUE, offer_by=BUYER),
+    "partial refund accepted": CaseState(
+        S.PARTIALLY_REFUNDED, None, paid_out=True, creator_paid=True, paid_partial=True, outcome=Outcome.PARTIAL_REFUND
+    ),
+    "partial refund decision": CaseState(
+        S.PARTIALLY_REFUNDED,
+        DUE,
+        decided_by_reviewer=True,
+        paid_out=True,
+        creator_paid=True,
+        paid_partial=True,
+        outcome=Outcome.PARTIAL_REFUND,
+    ),
+    "under review on appeal of a refund": CaseState(
+        S.UNDER_PLATFORM_REVIEW, DUE, appealed=True, paid_out=True, creator_paid=True
+    ),
+    "under review on appeal of a partial refund": CaseState(
+        S.UNDER_PLATFORM_REVIEW, DUE, appealed=True, paid_out=True, creator_paid=True, paid_partial=True
+    ),
+    "buyer asked by reviewer on appeal of a refund": CaseState(
+        S.CUSTOMER_INFO_NEEDED, DUE, info_requested_by=REVIEWER, appealed=True, paid_out=True, creator_paid=True
+    ),
 }
 
 # Reviewers' decisions and requests, the same from any review.
@@ -73,8 +96,31 @@ REVIEWER_MOVES = {
     (REVIEWER, A.DECIDE_REFUND): S.CUSTOMER_WON,
     (REVIEWER, A.DECIDE_CREDIT): S.CUSTOMER_WON,
     (REVIEWER, A.DECIDE_MERCHANT_WINS): S.MERCHANT_WON,
+    (REVIEWER, A.DECIDE_PARTIAL_REFUND): S.PARTIALLY_REFUNDED,
     (BUYER, A.WITHDRAW): S.CUSTOMER_WITHDREW,
 }
+# On appeal of money already paid the buyer keeps it and can't withdraw; what may be decided depends on what was paid.
+REVIEWER_REQUESTS = {
+    (REVIEWER, A.REQUEST_BUYER_INFO): S.CUSTOMER_INFO_NEEDED,
+    (REVIEWER, A.REQUEST_MERCHANT_INFO): S.MERCHANT_INFO_NEEDED,
+    (REVIEWER, A.DECIDE_MERCHANT_WINS): S.MERCHANT_WON,
+}
+APPEAL_OF_A_REFUND_MOVES = REVIEWER_REQUESTS | {
+    (REVIEWER, A.DECIDE_REFUND): S.CUSTOMER_WON,
+    (REVIEWER, A.DECIDE_CREDIT): S.CUSTOMER_WON,
+}
+APPEAL_OF_A_PARTIAL_REFUND_MOVES = REVIEWER_REQUESTS | {(REVIEWER, A.DECIDE_PARTIAL_REFUND): S.PARTIALLY_REFUNDED}
+
+
+def _offers(status: CaseStatus) -> dict[tuple[Party, CaseAction], CaseStatus]:
+    """While a case waits on the creator or the buyer, either may put a partial refund on the table."""
+    return {(CREATOR, A.OFFER_PARTIAL_REFUND): status, (BUYER, A.PROPOSE_PARTIAL_REFUND): status}
+
+
+def _answers(by: Party, status: CaseStatus) -> dict[tuple[Party, CaseAction], CaseStatus]:
+    """An offer on the table: `by`, its other side, accepts it (closed, part refunded) or declines it (as it was)."""
+    return {(by, A.ACCEPT_OFFER): S.PARTIALLY_REFUNDED, (by, A.DECLINE_OFFER): status}
+
 
 # Before any deadline: (party, action) -> resulting status. Everything not listed must be refused.
 ALLOWED_BEFORE_DEADLINE: dict[str, dict[tuple[Party, CaseAction], CaseStatus]] = {
@@ -84,24 +130,29 @@ ALLOWED_BEFORE_DEADLINE: dict[str, dict[tuple[Party, CaseAction], CaseStatus]] =
         (CREATOR, A.REQUEST_MORE_INFO): S.CUSTOMER_INFO_NEEDED,
         (BUYER, A.WITHDRAW): S.CUSTOMER_WITHDREW,
         (SYSTEM, A.AUTO_REFUND): S.CUSTOMER_WON,
+        **_offers(S.MERCHANT_RESPONSE_NEEDED),
     },
     "buyer asked by creator": {
         (BUYER, A.REPLY): S.MERCHANT_RESPONSE_NEEDED,
         (BUYER, A.WITHDRAW): S.CUSTOMER_WITHDREW,
+        **_offers(S.CUSTOMER_INFO_NEEDED),
     },
     "buyer asked by reviewer": {
         (BUYER, A.REPLY): S.UNDER_PLATFORM_REVIEW,
         (BUYER, A.WITHDRAW): S.CUSTOMER_WITHDREW,
+        **_offers(S.CUSTOMER_INFO_NEEDED),
     },
     "denied": {
         (BUYER, A.ESCALATE): S.UNDER_PLATFORM_REVIEW,
         (BUYER, A.WITHDRAW): S.CUSTOMER_WITHDREW,
+        **_offers(S.CUSTOMER_RESPONSE_NEEDED),
     },
     "under review": REVIEWER_MOVES,
     "under review on appeal": REVIEWER_MOVES,
     "creator asked by reviewer": {
         (CREATOR, A.REPLY): S.UNDER_PLATFORM_REVIEW,
         (BUYER, A.WITHDRAW): S.CUSTOMER_WITHDREW,
+        **_offers(S.MERCHANT_INFO_NEEDED),
     },
     "buyer won refund decision": {(CREATOR, A.APPEAL): S.UNDER_PLATFORM_REVIEW},
     "buyer won credit decision": {(CREATOR, A.APPEAL): S.UNDER_PLATFORM_REVIEW},
@@ -112,6 +163,27 @@ ALLOWED_BEFORE_DEADLINE: dict[str, dict[tuple[Party, CaseAction], CaseStatus]] =
     "buyer won on appeal": {},
     "creator won on appeal": {},
     "decision stood after window": {},
+    "creator's offer waiting on buyer": {
+        (CREATOR, A.ACCEPT): S.CUSTOMER_WON,
+        (CREATOR, A.DENY): S.CUSTOMER_RESPONSE_NEEDED,
+        (CREATOR, A.REQUEST_MORE_INFO): S.CUSTOMER_INFO_NEEDED,
+        (BUYER, A.WITHDRAW): S.CUSTOMER_WITHDREW,
+        (SYSTEM, A.AUTO_REFUND): S.CUSTOMER_WON,
+        **_offers(S.MERCHANT_RESPONSE_NEEDED),
+        **_answers(BUYER, S.MERCHANT_RESPONSE_NEEDED),
+    },
+    "buyer's proposal after denial": {
+        (BUYER, A.ESCALATE): S.UNDER_PLATFORM_REVIEW,
+        (BUYER, A.WITHDRAW): S.CUSTOMER_WITHDREW,
+        **_offers(S.CUSTOMER_RESPONSE_NEEDED),
+        **_answers(CREATOR, S.CUSTOMER_RESPONSE_NEEDED),
+    },
+    "partial refund accepted": {},
+    "partial refund decision": {(CREATOR, A.APPEAL): S.UNDER_PLATFORM_REVIEW},
+    "under review on appeal of a refund": APPEAL_OF_A_REFUND_MOVES,
+    "under review on appeal of a partial refund": APPEAL_OF_A_PARTIAL_REFUND_MOVES,
+    # paid already: nothing to withdraw, nothing left to settle on
+    "buyer asked by reviewer on appeal of a refund": {(BUYER, A.REPLY): S.UNDER_PLATFORM_REVIEW},
 }
 
 # Once the due date has come (exactly at it): only the deadline sweep may act, except in review, whose due date is
@@ -133,6 +205,13 @@ ALLOWED_AT_DEADLINE: dict[str, dict[tuple[Party, CaseAction], CaseStatus]] = {
     "buyer won on appeal": {},
     "creator won on appeal": {},
     "decision stood after window": {},
+    "creator's offer waiting on buyer": {(SYSTEM, A.EXPIRE): S.UNDER_PLATFORM_REVIEW},  # the offer lapses with it
+    "buyer's proposal after denial": {(SYSTEM, A.EXPIRE): S.MERCHANT_WON},
+    "partial refund accepted": {},
+    "partial refund decision": {(SYSTEM, A.EXPIRE): S.PARTIALLY_REFUNDED},
+    "under review on appeal of a refund": APPEAL_OF_A_REFUND_MOVES,
+    "under review on appeal of a partial refund": APPEAL_OF_A_PARTIAL_REFUND_MOVES,
+    "buyer asked by reviewer on appeal of a refund": {(SYSTEM, A.EXPIRE): S.UNDER_PLATFORM_REVIEW},
 }
 
 EVERY_MOVE = [(party, action) for party in Party for action in CaseAction]
@@ -189,8 +268,8 @@ def test_allowed_actions_lists_exactly_the_table_in_a_stable_order(name: str, pa
 def test_a_new_case_waits_on_the_creator_for_seven_days() -> None:
     state = open_case(NOW)
     assert state == CaseState(S.MERCHANT_RESPONSE_NEEDED, NOW + WEEK)
-    assert allowed_actions(state, CREATOR, NOW) == [A.ACCEPT, A.DENY, A.REQUEST_MORE_INFO]
-    assert allowed_actions(state, BUYER, NOW) == [A.WITHDRAW]
+    assert allowed_actions(state, CREATOR, NOW) == [A.ACCEPT, A.DENY, A.REQUEST_MORE_INFO, A.OFFER_PARTIAL_REFUND]
+    assert allowed_actions(state, BUYER, NOW) == [A.WITHDRAW, A.PROPOSE_PARTIAL_REFUND]
     assert allowed_actions(state, REVIEWER, NOW) == []
 
 
@@ -339,7 +418,12 @@ def test_buyer_reply_to_the_creator_gives_the_creator_a_fresh_week() -> None:
     assert asked.info_requested_by == CREATOR
     answered = apply(asked, BUYER, A.REPLY, NOW + 5 * DAY).after
     assert answered == CaseState(S.MERCHANT_RESPONSE_NEEDED, NOW + 12 * DAY)
-    assert allowed_actions(answered, CREATOR, NOW + 11 * DAY) == [A.ACCEPT, A.DENY, A.REQUEST_MORE_INFO]
+    assert allowed_actions(answered, CREATOR, NOW + 11 * DAY) == [
+        A.ACCEPT,
+        A.DENY,
+        A.REQUEST_MORE_INFO,
+        A.OFFER_PARTIAL_REFUND,
+    ]
 
 
 def test_buyer_reply_to_a_reviewer_goes_back_to_review() -> None:
@@ -463,6 +547,13 @@ PAY_OUTS = {
     ("under review", REVIEWER, A.DECIDE_CREDIT): Outcome.CREDIT,
     ("under review on appeal", REVIEWER, A.DECIDE_REFUND): Outcome.REFUND,
     ("under review on appeal", REVIEWER, A.DECIDE_CREDIT): Outcome.CREDIT,
+    ("under review", REVIEWER, A.DECIDE_PARTIAL_REFUND): Outcome.PARTIAL_REFUND,
+    ("under review on appeal", REVIEWER, A.DECIDE_PARTIAL_REFUND): Outcome.PARTIAL_REFUND,
+    ("creator's offer waiting on buyer", CREATOR, A.ACCEPT): Outcome.REFUND,
+    ("creator's offer waiting on buyer", SYSTEM, A.AUTO_REFUND): Outcome.REFUND,
+    ("creator's offer waiting on buyer", BUYER, A.ACCEPT_OFFER): Outcome.PARTIAL_REFUND,
+    ("buyer's proposal after denial", CREATOR, A.ACCEPT_OFFER): Outcome.PARTIAL_REFUND,
+    # on appeal of money already paid, nothing moves again (the partial refund upheld included)
 }
 
 
@@ -590,6 +681,48 @@ NOTIFY_BEFORE_DEADLINE = {
     ("buyer won refund decision", CREATOR, A.APPEAL): BOTH | {REVIEWER},
     ("buyer won credit decision", CREATOR, A.APPEAL): BOTH | {REVIEWER},
     ("creator won decision", BUYER, A.APPEAL): BOTH | {REVIEWER},
+    ("partial refund decision", CREATOR, A.APPEAL): BOTH | {REVIEWER},
+    # partial refunds: a reviewer's decision, like the others; an offer and its answer reach the other side
+    ("under review", REVIEWER, A.DECIDE_PARTIAL_REFUND): BOTH,
+    ("under review on appeal", REVIEWER, A.DECIDE_PARTIAL_REFUND): BOTH,
+    **{
+        (name, party, action): {BUYER} if party == CREATOR else {CREATOR}
+        for name in [
+            "waiting on creator",
+            "buyer asked by creator",
+            "buyer asked by reviewer",
+            "denied",
+            "creator asked by reviewer",
+            "creator's offer waiting on buyer",
+            "buyer's proposal after denial",
+        ]
+        for party, action in [(CREATOR, A.OFFER_PARTIAL_REFUND), (BUYER, A.PROPOSE_PARTIAL_REFUND)]
+    },
+    ("creator's offer waiting on buyer", BUYER, A.ACCEPT_OFFER): {CREATOR},
+    ("creator's offer waiting on buyer", BUYER, A.DECLINE_OFFER): {CREATOR},
+    ("buyer's proposal after denial", CREATOR, A.ACCEPT_OFFER): {BUYER},
+    ("buyer asked by reviewer on appeal of a refund", BUYER, A.REPLY): {REVIEWER},
+    ("buyer's proposal after denial", CREATOR, A.DECLINE_OFFER): {BUYER},
+    # the moves the case had without the offer are told as they always are
+    ("creator's offer waiting on buyer", CREATOR, A.ACCEPT): {BUYER},
+    ("creator's offer waiting on buyer", CREATOR, A.DENY): {BUYER},
+    ("creator's offer waiting on buyer", CREATOR, A.REQUEST_MORE_INFO): {BUYER},
+    ("creator's offer waiting on buyer", SYSTEM, A.AUTO_REFUND): BOTH,
+    ("creator's offer waiting on buyer", BUYER, A.WITHDRAW): {CREATOR},
+    ("buyer's proposal after denial", BUYER, A.ESCALATE): BOTH,
+    ("buyer's proposal after denial", BUYER, A.WITHDRAW): {CREATOR},
+    **{
+        (name, REVIEWER, action): {BUYER}
+        if action == A.REQUEST_BUYER_INFO
+        else {CREATOR}
+        if action == A.REQUEST_MERCHANT_INFO
+        else BOTH
+        for name, moves in [
+            ("under review on appeal of a refund", APPEAL_OF_A_REFUND_MOVES),
+            ("under review on appeal of a partial refund", APPEAL_OF_A_PARTIAL_REFUND_MOVES),
+        ]
+        for _, action in moves
+    },
 }
 
 NOTIFY_AT_DEADLINE = {
@@ -601,6 +734,10 @@ NOTIFY_AT_DEADLINE = {
     "buyer won refund decision": BOTH,  # the decision stands: final
     "buyer won credit decision": BOTH,
     "creator won decision": BOTH,
+    "creator's offer waiting on buyer": BOTH,
+    "buyer's proposal after denial": BOTH,
+    "partial refund decision": BOTH,
+    "buyer asked by reviewer on appeal of a refund": BOTH | {REVIEWER},
 }
 
 
@@ -631,3 +768,69 @@ def test_apply_returns_a_new_state_and_leaves_the_old_one_alone() -> None:
     assert state == copy
     assert transition.before is state
     assert transition.after is not state
+
+
+# --- partial refunds ---------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "party", "action"),
+    [m for m in ALLOWED_MOVES if m[2] not in (A.OFFER_PARTIAL_REFUND, A.PROPOSE_PARTIAL_REFUND)],
+)
+def test_every_move_but_an_offer_takes_the_offer_off_the_table(name: str, party: Party, action: CaseAction) -> None:
+    assert apply(SCENARIOS[name], party, action, NOW).after.offer_by is None
+
+
+def test_a_counter_offer_replaces_the_offer_and_only_the_other_side_answers() -> None:
+    offered = apply(SCENARIOS["waiting on creator"], CREATOR, A.OFFER_PARTIAL_REFUND, NOW).after
+    assert (offered.status, offered.due_at, offered.offer_by) == (S.MERCHANT_RESPONSE_NEEDED, DUE, CREATOR)
+    assert A.ACCEPT_OFFER not in allowed_actions(offered, CREATOR, NOW)
+    countered = apply(offered, BUYER, A.PROPOSE_PARTIAL_REFUND, NOW).after
+    assert countered.offer_by == BUYER
+    assert A.ACCEPT_OFFER in allowed_actions(countered, CREATOR, NOW)
+    assert A.ACCEPT_OFFER not in allowed_actions(countered, BUYER, NOW)
+
+
+def test_declining_leaves_the_case_where_it_was_and_accepting_closes_it_for_good() -> None:
+    offered = SCENARIOS["creator's offer waiting on buyer"]
+    declined = apply(offered, BUYER, A.DECLINE_OFFER, NOW)
+    assert declined.after == replace(offered, offer_by=None)
+    assert declined.pay_out is None
+    accepted = apply(offered, BUYER, A.ACCEPT_OFFER, NOW).after
+    assert (accepted.status, accepted.outcome, accepted.due_at) == (S.PARTIALLY_REFUNDED, Outcome.PARTIAL_REFUND, None)
+    assert (accepted.paid_out, accepted.creator_paid, accepted.paid_partial) == (True, True, True)
+    assert is_final(accepted, NOW) and losing_party(accepted) is None
+
+
+def test_an_offer_lapses_with_its_deadline() -> None:
+    offered = SCENARIOS["creator's offer waiting on buyer"]
+    assert allowed_actions(offered, BUYER, DUE) == []
+    with pytest.raises(ActionNotAllowed):
+        apply(offered, BUYER, A.ACCEPT_OFFER, DUE)
+    assert apply(offered, SYSTEM, A.EXPIRE, DUE).after.offer_by is None
+
+
+def test_a_partial_refund_decision_is_the_creators_to_appeal_and_can_be_upheld_or_reversed() -> None:
+    decided = _decided(A.DECIDE_PARTIAL_REFUND)
+    assert (decided.status, decided.due_at, losing_party(decided)) == (S.PARTIALLY_REFUNDED, DECIDED_AT + WEEK, CREATOR)
+    review = apply(decided, CREATOR, A.APPEAL, DECIDED_AT + DAY).after
+    upheld = apply(review, REVIEWER, A.DECIDE_PARTIAL_REFUND, DECIDED_AT + 2 * DAY)
+    assert (upheld.pay_out, upheld.reimburse_creator, upheld.after.status) == (None, False, S.PARTIALLY_REFUNDED)
+    reversed_ = apply(review, REVIEWER, A.DECIDE_MERCHANT_WINS, DECIDED_AT + 2 * DAY)
+    assert (reversed_.pay_out, reversed_.reimburse_creator, reversed_.after.status) == (None, True, S.MERCHANT_WON)
+    for more in (A.DECIDE_REFUND, A.DECIDE_CREDIT):  # the buyer can't be said to have won what was never paid
+        with pytest.raises(ActionNotAllowed):
+            apply(review, REVIEWER, more, DECIDED_AT + 2 * DAY)
+
+
+def test_a_full_refund_on_appeal_can_t_become_a_partial_one() -> None:
+    review = apply(_decided(A.DECIDE_REFUND), CREATOR, A.APPEAL, DECIDED_AT + DAY).after
+    with pytest.raises(ActionNotAllowed):
+        apply(review, REVIEWER, A.DECIDE_PARTIAL_REFUND, DECIDED_AT + 2 * DAY)
+
+
+def test_a_buyer_who_lost_may_win_a_partial_refund_on_appeal() -> None:
+    review = apply(_decided(A.DECIDE_MERCHANT_WINS), BUYER, A.APPEAL, DECIDED_AT + DAY).after
+    final = apply(review, REVIEWER, A.DECIDE_PARTIAL_REFUND, DECIDED_AT + 2 * DAY)
+    assert final.pay_out == Outcome.PARTIAL_REFUND
+    assert is_final(final.after, DECIDED_AT + 2 * DAY)

@@ -3,7 +3,9 @@
 A hypothesis state machine plays random sequences of moves (any party, any allowed action, the deadline sweep)
 interleaved with random jumps of the clock, and checks after every step that:
 - no impossible state is reached (see `assert_consistent`);
-- the buyer is paid at most once, and `paid_out` says exactly whether they were;
+- the buyer is paid at most once, and `paid_out` says exactly whether they were (and `paid_partial` whether it was
+  a partial refund);
+- a partial-refund offer is on the table only while the case waits on a side, and only the other side answers it;
 - the one appeal is used at most once, and only against a platform decision;
 - a final case never changes again (only the sweep may record that its decision stands);
 - every action `allowed_actions` lists applies without error, and every other one raises ActionNotAllowed.
@@ -31,8 +33,10 @@ OUTCOMES_BY_STATUS = {
     S.CUSTOMER_WON: {Outcome.REFUND, Outcome.CREDIT},
     S.MERCHANT_WON: {Outcome.MERCHANT_WINS},
     S.CUSTOMER_WITHDREW: {Outcome.WITHDRAWN},
+    S.PARTIALLY_REFUNDED: {Outcome.PARTIAL_REFUND},
 }
-EARLY_ENDINGS = frozenset({A.WITHDRAW, A.ACCEPT, A.AUTO_REFUND})
+EARLY_ENDINGS = frozenset({A.WITHDRAW, A.ACCEPT, A.AUTO_REFUND, A.ACCEPT_OFFER})
+DECIDED = (S.CUSTOMER_WON, S.MERCHANT_WON, S.PARTIALLY_REFUNDED)
 EVERY_MOVE = [(party, action) for party in Party for action in CaseAction]
 
 # Clock jumps around every interesting boundary (a deadline's last second, the deadline itself), and anything else.
@@ -67,7 +71,13 @@ def assert_consistent(state: CaseState) -> None:
     elif not closed:
         assert state.info_requested_by is None
     if state.status == S.CUSTOMER_WON:
-        assert state.paid_out
+        assert state.paid_out and not state.paid_partial
+    if state.status == S.PARTIALLY_REFUNDED:
+        assert state.paid_out and state.paid_partial and state.creator_paid
+    if state.paid_partial:
+        assert state.paid_out and state.creator_paid
+    if state.offer_by is not None:
+        assert state.status in WAITING_STATUSES and state.offer_by in (Party.BUYER, Party.CREATOR)
     if state.appealed and state.status == S.MERCHANT_RESPONSE_NEEDED:
         pytest.fail("an appealed case went back to the creator")
 
@@ -138,7 +148,7 @@ class CaseLifecycle(RuleBasedStateMachine):
         assert self.state.paid_out == bool(payments)
         for transition in self.history:
             if transition.pay_out is not None:
-                assert transition.pay_out in (Outcome.REFUND, Outcome.CREDIT)
+                assert transition.pay_out in (Outcome.REFUND, Outcome.CREDIT, Outcome.PARTIAL_REFUND)
                 assert transition.pay_out == transition.after.outcome
                 assert not transition.before.paid_out
 
@@ -149,10 +159,17 @@ class CaseLifecycle(RuleBasedStateMachine):
         assert self.state.appealed == bool(appeals)
         for appeal in appeals:
             assert appeal.before.decided_by_reviewer
-            assert appeal.before.status in (S.CUSTOMER_WON, S.MERCHANT_WON)
-            winner = Party.BUYER if appeal.before.status == S.CUSTOMER_WON else Party.CREATOR
-            assert appeal.party != winner
+            assert appeal.before.status in DECIDED
+            loser = Party.BUYER if appeal.before.status == S.MERCHANT_WON else Party.CREATOR
+            assert appeal.party == loser
             assert appeal.party in (Party.BUYER, Party.CREATOR)
+
+    @invariant()
+    def only_the_other_side_answers_an_offer(self) -> None:
+        for party in Party:
+            answers = {A.ACCEPT_OFFER, A.DECLINE_OFFER} & set(allowed_actions(self.state, party, self.now))
+            if answers:
+                assert self.state.offer_by not in (None, party)
 
     @invariant()
     def a_final_case_never_changes(self) -> None:

@@ -50,9 +50,9 @@ class SpyGateway:
         self.inner = LedgerGateway()
         self.asked: list[tuple[int, int]] = []  # (payment id, case id)
 
-    def refund(self, session, payment, case_id, now):
+    def refund(self, session, payment, case_id, now, amount_minor=None):
         self.asked.append((payment.id, case_id))
-        return self.inner.refund(session, payment, case_id, now)
+        return self.inner.refund(session, payment, case_id, now, amount_minor)
 
 
 @pytest.fixture
@@ -297,6 +297,8 @@ def test_the_confirmations_say_what_each_first_decision_moves(world, store):
         " The side that loses may appeal once, within 7 days.",
         "decide_merchant_wins": "No money moves: the creator keeps the payment."
         " The side that loses may appeal once, within 7 days.",
+        "decide_partial_refund": "The amount you enter (less than $19.00) is refunded to the buyer now, at the"
+        " creator's cost. The side that loses may appeal once, within 7 days.",
     }
 
 
@@ -322,6 +324,8 @@ def test_the_confirmations_on_a_buyers_appeal_say_the_refund_or_credit_comes_now
         "decide_refund": "$49.00 is refunded to the buyer now, at the creator's cost." + final,
         "decide_credit": "The buyer gets $49.00 as platform balance now; the creator pays nothing." + final,
         "decide_merchant_wins": "No money moves: the creator keeps the payment." + final,
+        "decide_partial_refund": "The amount you enter (less than $49.00) is refunded to the buyer now, at the"
+        " creator's cost." + final,
     }
 
 
