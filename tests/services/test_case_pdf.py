@@ -283,7 +283,7 @@ def test_three_50_mb_images_and_a_decompression_bomb_in_bounded_memory(world, st
     del uploads
     bombs = [
         _upload("bomb.png", _png_claiming(50_000, 50_000)),  # past Pillow's own limit: it refuses to open it
-        _upload("too-big.png", _png_claiming(7_000, 7_000)),  # within Pillow's limit, past the thumbnailer's
+        _upload("too-big.png", _blank_png(7_000, 7_000)),  # a real image within Pillow's limit, past the thumbnailer's
     ]
     case_actions.send_message(world.buyer, case_id, B, "And these.", bombs)
 
@@ -305,6 +305,12 @@ def _noise_png(side: int = 4096) -> bytes:
     would draw identical thumbnails as one image)."""
     out = io.BytesIO()
     Image.frombytes("RGB", (side, side), os.urandom(side * side * 3)).save(out, "PNG", compress_level=0)
+    return out.getvalue()
+
+
+def _blank_png(width: int, height: int) -> bytes:
+    out = io.BytesIO()
+    Image.new("1", (width, height), 1).save(out, "PNG")  # one bit a pixel: small to make, 49 million to decode
     return out.getvalue()
 
 
