@@ -12,6 +12,7 @@ from resolution_app.pages.creator_settings import auto_respond_page, legal_page
 from resolution_app.pages.developers import developers_page
 from resolution_app.pages.notifications import notification_settings_page, notifications_page
 from resolution_app.pages.review import queue_page, review_case_page
+from resolution_app.pages.saved_replies import saved_replies_page
 from resolution_app.state.buyer import BalanceState, BuyerCasesState, BuyerCaseState, ClaimState, PurchasesState
 from resolution_app.state.creator import CreatorCaseState, CreatorPaymentsState, CreatorTableState
 from resolution_app.state.creator_settings import AutoRespondState, LegalState
@@ -19,6 +20,7 @@ from resolution_app.state.developers import DevelopersState
 from resolution_app.state.forgotten_tabs import ForgottenTabs
 from resolution_app.state.notifications import NotificationSettingsState, NotificationsState
 from resolution_app.state.review import ReviewCaseState, ReviewQueueState
+from resolution_app.state.saved_replies import SavedRepliesState
 from resolution_app.state.session import SessionState
 from resolution_app.state.webhooks import WebhooksState
 
@@ -45,6 +47,12 @@ app.add_page(
     title="Auto-respond",
 )
 app.add_page(legal_page, route="/creator/settings/legal", on_load=LegalState.load_documents, title="Legal documents")
+app.add_page(
+    saved_replies_page,
+    route="/creator/settings/saved-replies",
+    on_load=SavedRepliesState.load_replies,
+    title="Saved replies",
+)
 app.add_page(
     developers_page,
     route="/creator/settings/developers",

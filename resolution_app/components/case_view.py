@@ -318,13 +318,15 @@ def _pinned_question(state) -> rx.Component:  # noqa: ANN001
     )
 
 
-def composer(state) -> rx.Component:  # noqa: ANN001
-    """One box: while a question waits on me, what I send from here is my reply (with its files)."""
+def composer(state, tools: rx.Component | None = None) -> rx.Component:  # noqa: ANN001
+    """One box: while a question waits on me, what I send from here is my reply (with its files). `tools` (the
+    creator's "Insert saved reply") sit above the box and fill it."""
     replying = state.detail.question.is_not_none()
     return rx.cond(
         ~state.detail.is_final,
         rx.vstack(
             rx.cond(replying, _pinned_question(state)),
+            rx.flex(tools, justify="end", width="100%", class_name="composer-tools") if tools else rx.fragment(),
             rx.text_area(
                 placeholder=rx.cond(replying, "Write your reply", "Write a message"),
                 aria_label=rx.cond(replying, "Your reply", "Message"),
@@ -404,9 +406,16 @@ def case_facts(state) -> rx.Component:  # noqa: ANN001
     )
 
 
-def case_workspace(state, actions: list[str], *context: rx.Component, lead: rx.Component | None = None) -> rx.Component:  # noqa: ANN001
-    """The case page; `context` (a portal's own cards, like the creator's customer) follows the case facts, and
-    `lead` (the reviewer's statements and evidence) comes before the conversation."""
+def case_workspace(
+    state,  # noqa: ANN001
+    actions: list[str],
+    *context: rx.Component,
+    lead: rx.Component | None = None,
+    composer_tools: rx.Component | None = None,
+) -> rx.Component:
+    """The case page; `context` (a portal's own cards, like the creator's customer) follows the case facts,
+    `lead` (the reviewer's statements and evidence) comes before the conversation, and `composer_tools` go with
+    the message box."""
     return rx.cond(
         state.detail,
         rx.vstack(
@@ -418,7 +427,7 @@ def case_workspace(state, actions: list[str], *context: rx.Component, lead: rx.C
                     lead or rx.fragment(),
                     thread(state),
                     actions_bar(state, actions),
-                    composer(state),
+                    composer(state, composer_tools),
                     spacing="4",
                     class_name="case-main",
                 ),

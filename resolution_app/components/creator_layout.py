@@ -25,6 +25,7 @@ def open_resolutions_badge() -> rx.Component:
 SETTINGS_LINKS = [
     ("Auto-respond", "/creator/settings/auto-respond"),
     ("Legal documents", "/creator/settings/legal"),
+    ("Saved replies", "/creator/settings/saved-replies"),
     ("Developers", "/creator/settings/developers"),
     ("Notifications", "/settings/notifications"),
 ]

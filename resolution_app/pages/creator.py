@@ -16,6 +16,7 @@ from resolution_app.components.layout import (
     placeholder,
     stacked_table,
 )
+from resolution_app.components.saved_reply_picker import saved_reply_picker
 from resolution_app.services.creator_cases import COLUMNS
 from resolution_app.state.creator import CreatorCaseState, CreatorTableState
 
@@ -216,5 +217,6 @@ def creator_case_page() -> rx.Component:
             CreatorCaseState,
             CREATOR_ACTIONS,
             rx.cond(CreatorCaseState.customer, customer_card(CreatorCaseState, "Payments with your business")),
+            composer_tools=saved_reply_picker(CreatorCaseState),
         ),
     )

@@ -22,8 +22,9 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Image, Paragraph, SimpleDocTemplate, Table, TableStyle
 from sqlmodel import select
 
-from resolution_app.domain.enums import DECISIONS, PAYMENT_STATUS_LABELS, Party, PaymentStatus
+from resolution_app.domain.enums import DECISIONS, Party
 from resolution_app.domain.errors import InvalidInput, NotFound
+from resolution_app.domain.partial_refunds import payment_status_label
 from resolution_app.domain.policy import DEFAULT_POLICY
 from resolution_app.domain.text import shortened
 from resolution_app.infra import pdf
@@ -139,7 +140,9 @@ def _packet(user: User, case_id: int, party: Party) -> _Packet:
         detail=detail,
         customer=customer,
         payment_id=payment.id,
-        payment_status=PAYMENT_STATUS_LABELS[PaymentStatus(payment.status)],
+        payment_status=payment_status_label(
+            payment.status, payment.amount_minor, payment.refunded_minor, payment.currency
+        ),
         evidence=[_evidence(a) for a in attachments],  # after the session: no connection held while storage reads
         notes=notes,
         reader=user.name,
@@ -272,6 +275,8 @@ def _write(packet: _Packet, zone: ZoneInfo, out: IO[bytes]) -> None:
             ("Email", c.email),
             ("Username", c.username),
             ("Customer since", w.when(c.customer_since)),
+            ("Claims on the platform", c.history.summary),
+            *([("Frequent claimant", c.history.mark_note)] if c.history.frequent else []),
             ("Business", d.summary.business),
         ]
     )

@@ -17,7 +17,17 @@ from resolution_app.domain.enums import (
 from resolution_app.infra.clock import clock
 from resolution_app.infra.db import transaction
 from resolution_app.infra.passwords import hash_password
-from resolution_app.models import Business, BusinessMember, Case, LegalDocument, Payment, Product, User, UserLog
+from resolution_app.models import (
+    Business,
+    BusinessMember,
+    Case,
+    LegalDocument,
+    Payment,
+    Product,
+    SavedReply,
+    User,
+    UserLog,
+)
 from resolution_app.services import case_actions, claims
 from resolution_app.services.accounts import add_user
 from resolution_app.services.deadlines import expire_case
@@ -130,6 +140,19 @@ CASES = [
         ],
     ),
 ]
+# The creator's saved replies (name, text), inserted from a case's composer with its placeholders filled in.
+SAVED_REPLIES = [
+    (
+        "Ask which email they used",
+        "Hi {buyer_name}, thanks for writing about case #{case_id}. Which email did you use to buy {product}? "
+        "Access is tied to it, and I'll check it right away.",
+    ),
+    (
+        "Refund on its way",
+        "Hi {buyer_name}, sorry {product} didn't work out for you. Your refund of {amount} is on its way: "
+        "it can take 5-10 business days to show on your statement.",
+    ),
+]
 DESCRIPTIONS = {
     "product_not_received": "I paid but never got access to the course, and support did not answer.",
     "not_as_described": "The course outline promised modules that are not in the product at all.",
@@ -150,6 +173,7 @@ def seed_demo_data() -> bool:
         business = _business(session, users[CREATOR_EMAIL], now)
         products = [_product(session, business, name, price) for name, price in PRODUCTS]
         terms, policy = (_legal(session, business, kind, now) for kind in LegalDocumentKind)
+        _saved_replies(session, business, users[CREATOR_EMAIL], now)
         payments = {}
         for email, product_index, method, amount, days, refunded in PAYMENTS:
             payment = _payment(
@@ -227,6 +251,22 @@ def _legal(session: Session, business: Business, kind: LegalDocumentKind, now: d
     session.add(document)
     session.flush()
     return document
+
+
+def _saved_replies(session: Session, business: Business, owner: User, now: datetime) -> None:
+    for name, body in SAVED_REPLIES:
+        at = now - timedelta(days=30)
+        session.add(
+            SavedReply(
+                business_id=business.id,
+                name=name,
+                body=body,
+                created_by_id=owner.id,
+                created_at=at,
+                updated_by_id=owner.id,
+                updated_at=at,
+            )
+        )
 
 
 def _payment(

@@ -16,6 +16,7 @@ from resolution_app.state.case_page import CasePageState
 from resolution_app.state.customer_card import CustomerCardState
 from resolution_app.state.ids import page_number
 from resolution_app.state.inputs import fill_inputs
+from resolution_app.state.saved_reply_picker import SavedReplyPickerState
 from resolution_app.state.session import SessionState
 
 
@@ -41,7 +42,7 @@ class CreatorState(SessionState):
             return self._not_creator()
 
 
-class CreatorCaseState(CasePageState, CustomerCardState, CreatorState):
+class CreatorCaseState(CasePageState, CustomerCardState, SavedReplyPickerState, CreatorState):
     _party = Party.CREATOR
 
     async def _viewer(self) -> User | None:

@@ -27,6 +27,7 @@ PAGES = {
         "/creator/resolutions/3",
         "/creator/settings/auto-respond",
         "/creator/settings/legal",
+        "/creator/settings/saved-replies",
         "/creator/settings/developers",
         "/notifications",
         "/settings/notifications",

@@ -147,6 +147,25 @@ def test_the_creators_copy_holds_the_parties_payment_logs_timeline_messages_file
     assert text.count("Those modules were published on Monday.") == 1
 
 
+def test_a_partial_refund_and_the_buyers_claims_on_the_platform_are_in_it(world, store, frozen_clock):
+    case_id = opened(world)
+    version = world.case(case_id).version
+    case_actions.act(
+        world.creator,
+        case_id,
+        C,
+        "offer_partial_refund",
+        expected_version=version,
+        text="Half of modules 4 to 6 were published.",
+        amount="8.00",
+    )
+    act(world, world.buyer, case_id, B, "accept_offer")
+    text = _flat(_text(_pdf(world.creator, case_id, C)))
+    assert "Resolved: partial refund" in text
+    assert "Status Partially refunded ($8.00 of $19.00)" in text
+    assert "Claims on the platform 1 claim in the last 12 months across the platform" in text
+
+
 def test_the_creators_copy_never_holds_internal_notes_the_reviewers_copy_does(world, store, frozen_clock):
     case_id = _a_full_case(world, frozen_clock)
     add_note(world.reviewer2, case_id, SECRET + " (second look)")
