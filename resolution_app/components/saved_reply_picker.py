@@ -5,10 +5,12 @@ import reflex as rx
 from reflex.vars import FunctionStringVar
 
 from resolution_app.components.layout import dom_value, error_callout, placeholder
+from resolution_app.services.saved_replies import SEARCH_MAX_CHARS
 from resolution_app.state.case_page import MESSAGE_FIELD_ID
 
 PICKER_SEARCH_ID = "saved_reply_search"
 SETTINGS_PATH = "/creator/settings/saved-replies"
+SEARCH_PAUSE_MS = 250  # the list follows the search once typing pauses, not at every key
 # Closed, the picker hands the focus to the Message box rather than back to its button: with a reply inserted, the
 # person goes on to edit it there; without one, they go back to writing. Either way, one Tab stop from the button.
 BACK_TO_THE_MESSAGE = FunctionStringVar.create(
@@ -91,18 +93,14 @@ def saved_reply_picker(state) -> rx.Component:  # noqa: ANN001 - a case page's s
                     "Its placeholders are filled in for this case. You can change the text before you send it.",
                     size="2",
                 ),
-                rx.debounce_input(
-                    rx.input(
-                        rx.input.slot(rx.icon("search", size=16)),
-                        id=PICKER_SEARCH_ID,
-                        value=state.picker_search,
-                        on_change=state.search_picker,
-                        placeholder="Search saved replies",
-                        aria_label="Search saved replies",
-                        max_length=100,
-                        width="100%",
-                    ),
-                    debounce_timeout=250,
+                rx.input(  # left to itself: the dialog's content is made afresh, empty, each time it opens
+                    rx.input.slot(rx.icon("search", size=16)),
+                    id=PICKER_SEARCH_ID,
+                    on_change=state.search_picker.debounce(SEARCH_PAUSE_MS),
+                    placeholder="Search saved replies",
+                    aria_label="Search saved replies",
+                    max_length=SEARCH_MAX_CHARS,
+                    width="100%",
                 ),
                 error_callout(state.picker_error),
                 _choices(state),

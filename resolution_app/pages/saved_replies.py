@@ -4,6 +4,7 @@ import reflex as rx
 
 from resolution_app.components.creator_layout import creator_page
 from resolution_app.components.layout import error_callout, field_label, local_time, notice_callout, placeholder
+from resolution_app.components.saved_reply_picker import SEARCH_PAUSE_MS
 from resolution_app.components.settings_forms import confirmed_button
 from resolution_app.domain.policy import DEFAULT_POLICY
 from resolution_app.domain.saved_replies import PLACEHOLDERS
@@ -141,19 +142,16 @@ def _reply(reply: rx.Var) -> rx.Component:
 def _replies() -> rx.Component:
     return rx.vstack(
         rx.heading("Replies", size="4"),
-        rx.debounce_input(
-            rx.input(
-                rx.input.slot(rx.icon("search", size=16)),
-                id=SEARCH_ID,
-                value=S.search,
-                on_change=S.search_replies,
-                placeholder="Search saved replies",
-                aria_label="Search saved replies",
-                max_length=SEARCH_MAX_CHARS,
-                width="100%",
-                max_width="28em",
-            ),
-            debounce_timeout=250,
+        rx.input(
+            rx.input.slot(rx.icon("search", size=16)),
+            id=SEARCH_ID,
+            default_value=S.search,
+            on_change=S.search_replies.debounce(SEARCH_PAUSE_MS),
+            placeholder="Search saved replies",
+            aria_label="Search saved replies",
+            max_length=SEARCH_MAX_CHARS,
+            width="100%",
+            max_width="28em",
         ),
         rx.cond(
             S.total == 0,
