@@ -9,13 +9,20 @@ from resolution_app.components.layout import (
     countdown,
     dom_value,
     error_callout,
+    field_label,
     link_button,
     local_time,
     notice_callout,
     placeholder,
 )
-from resolution_app.domain.enums import DECISIONS
-from resolution_app.state.case_page import ACTION_FIELD_ID, ACTION_UPLOAD_ID, MESSAGE_FIELD_ID, MESSAGE_UPLOAD_ID
+from resolution_app.domain.enums import AMOUNT_ACTIONS, DECISIONS
+from resolution_app.state.case_page import (
+    ACTION_FIELD_ID,
+    ACTION_UPLOAD_ID,
+    AMOUNT_FIELD_ID,
+    MESSAGE_FIELD_ID,
+    MESSAGE_UPLOAD_ID,
+)
 
 STATUS_COLORS = {
     "merchant_response_needed": "amber",
@@ -26,6 +33,7 @@ STATUS_COLORS = {
     "customer_won": "green",
     "merchant_won": "gray",
     "customer_withdrew": "gray",
+    "partially_refunded": "teal",
 }
 STATUS_ICONS = {  # statuses are told apart by more than colour
     "merchant_response_needed": "hourglass",
@@ -36,6 +44,7 @@ STATUS_ICONS = {  # statuses are told apart by more than colour
     "customer_won": "circle-check",
     "merchant_won": "circle-x",
     "customer_withdrew": "undo-2",
+    "partially_refunded": "circle-dollar-sign",
 }
 
 
@@ -52,8 +61,15 @@ ACTIONS: dict[str, tuple[str, str, bool, str, bool]] = {
     "decide_refund": ("Refund (creator pays)", "green", True, "Rationale", False),
     "decide_credit": ("Credit buyer balance", "green", True, "Rationale", False),
     "decide_merchant_wins": ("Creator wins", "gray", True, "Rationale", False),
+    "decide_partial_refund": ("Partial refund", "green", True, "Rationale", False),
+    "offer_partial_refund": ("Offer partial refund", "blue", True, "Message to the buyer (optional)", False),
+    "propose_partial_refund": ("Propose partial refund", "blue", True, "Message to the creator (optional)", False),
+    "accept_offer": ("Accept offer", "green", False, "", False),
+    "decline_offer": ("Decline offer", "gray", False, "", False),
 }
 APART = frozenset({"deny", "withdraw"})  # destructive: set apart from the others
+OFFER_ANSWERS = ("accept_offer", "decline_offer")  # their buttons sit on the pinned offer, their forms with the rest
+AMOUNTS = frozenset(AMOUNT_ACTIONS)  # their forms ask how much
 
 
 def status_badge(status: rx.Var, label: rx.Var) -> rx.Component:
@@ -228,6 +244,19 @@ def _action_button(state, action: str) -> rx.Component:  # noqa: ANN001
 
 
 def _confirmation(state, action: str) -> rx.Component:  # noqa: ANN001
+    offer = state.detail.offer
+    if action == "accept_offer":
+        return rx.text(
+            "This refunds ",
+            rx.text.strong(offer.amount),
+            " of ",
+            state.detail.summary.amount,
+            " and closes the case for good.",
+            size="2",
+            class_name="refund-confirmation",
+        )
+    if action == "decline_offer":
+        return rx.text("The offer goes off the table; the case goes on where it was.", size="2")
     if action == "accept":
         return rx.text(
             "This refunds ",
@@ -251,6 +280,7 @@ def _action_form(state, action: str) -> rx.Component:  # noqa: ANN001
         rx.card(
             rx.vstack(
                 rx.heading(label, size="3"),
+                _amount_field(state) if action in AMOUNTS else rx.fragment(),
                 rx.text_area(placeholder=text_label, aria_label=text_label, id=ACTION_FIELD_ID, width="100%", rows="4")
                 if needs_text
                 else _confirmation(state, action),
@@ -264,7 +294,11 @@ def _action_form(state, action: str) -> rx.Component:  # noqa: ANN001
                         color_scheme=color,
                         high_contrast=True,
                         loading=state.busy,
-                        on_click=state.take_action(picked_files(ACTION_UPLOAD_ID), dom_value(ACTION_FIELD_ID)),
+                        on_click=state.take_amount_action(
+                            picked_files(ACTION_UPLOAD_ID), dom_value(ACTION_FIELD_ID), dom_value(AMOUNT_FIELD_ID)
+                        )
+                        if action in AMOUNTS
+                        else state.take_action(picked_files(ACTION_UPLOAD_ID), dom_value(ACTION_FIELD_ID)),
                     ),
                     rx.button("Cancel", variant="soft", color_scheme="gray", on_click=state.close_action),
                     spacing="2",
@@ -278,14 +312,59 @@ def _action_form(state, action: str) -> rx.Component:  # noqa: ANN001
     )
 
 
+def _amount_field(state) -> rx.Component:  # noqa: ANN001
+    return rx.vstack(
+        field_label("Amount", AMOUNT_FIELD_ID),
+        rx.input(id=AMOUNT_FIELD_ID, input_mode="decimal", placeholder="8.00", width="12em"),
+        rx.text("Less than the payment of ", state.detail.summary.amount, ".", size="1", color_scheme="gray"),
+        spacing="1",
+    )
+
+
+def _pinned_offer(state) -> rx.Component:  # noqa: ANN001
+    """The partial refund on the table, with the answers this viewer may give (the other side's)."""
+    offer = state.detail.offer
+    return rx.cond(
+        offer,
+        rx.box(
+            rx.hstack(
+                rx.icon("hand-coins", size=16, aria_hidden="true"),
+                rx.text(
+                    offer.by,
+                    " offers a partial refund of ",
+                    rx.text.strong(offer.amount),
+                    " of ",
+                    state.detail.summary.amount,
+                    size="2",
+                ),
+                align="center",
+                spacing="2",
+                wrap="wrap",
+            ),
+            rx.cond(offer.message != "", rx.text(offer.message, size="2", class_name="thread-body")),
+            rx.text(
+                "Made ",
+                local_time(offer.made_at, "MMM D, HH:mm"),
+                rx.cond(offer.lapses_at, rx.fragment("; open until ", absolute_time(offer.lapses_at))),
+                ". Accepting refunds this amount and closes the case; declining leaves it where it is.",
+                size="1",
+                color_scheme="gray",
+            ),
+            rx.flex(*[_action_button(state, a) for a in OFFER_ANSWERS], spacing="2", wrap="wrap"),
+            class_name="pinned-offer",
+        ),
+    )
+
+
 def actions_bar(state, actions: list[str]) -> rx.Component:  # noqa: ANN001
-    """The decisions this viewer may take, after the evidence they are about; destructive ones set apart."""
-    chosen = [a for a in actions if a in ACTIONS]
+    """The decisions this viewer may take, after the evidence they are about; destructive ones set apart. Answers
+    to an offer sit on the offer itself."""
+    chosen = [a for a in (*actions, *OFFER_ANSWERS) if a in ACTIONS]
     return rx.cond(
         state.detail.actions.length() > 0,
         rx.vstack(
             rx.flex(
-                *[_action_button(state, a) for a in chosen if a not in APART],
+                *[_action_button(state, a) for a in chosen if a not in APART and a not in OFFER_ANSWERS],
                 rx.spacer(),
                 *[_action_button(state, a) for a in chosen if a in APART],
                 spacing="3",
@@ -426,6 +505,7 @@ def case_workspace(
                 rx.vstack(
                     lead or rx.fragment(),
                     thread(state),
+                    _pinned_offer(state),
                     actions_bar(state, actions),
                     composer(state, composer_tools),
                     spacing="4",

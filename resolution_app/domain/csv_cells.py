@@ -7,6 +7,7 @@ from typing import NamedTuple
 from resolution_app.domain.enums import REASON_LABELS, STATUS_LABELS
 from resolution_app.domain.money import to_decimal_string
 from resolution_app.domain.next_step import someones_deadline
+from resolution_app.domain.partial_refunds import payment_status_label
 
 # A spreadsheet runs a cell starting with these as a formula (CSV injection); tab and CR start one in some apps.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -24,6 +25,8 @@ EXPORT_HEADER: list[str] = [
     "Opened",
     "Due",
     "Resolved",
+    "Refunded",
+    "Payment status",
 ]
 
 
@@ -42,6 +45,8 @@ class ExportRow(NamedTuple):
     customer_email: str
     customer_username: str
     product: str
+    payment_status: str  # a PaymentStatus value
+    refunded_minor: int  # of the payment: all of it, part of it, or none
 
 
 def safe_cell(value: str) -> str:
@@ -66,7 +71,7 @@ def export_cells(case: ExportRow | Sequence) -> list[str]:
     much cheaper than reading each field by name.
     """
     case_id, reason, amount_minor, currency, status, opened_at, due_at, resolved_at, *texts = case
-    name, email, username, product = texts
+    name, email, username, product, payment_status, refunded_minor = texts
     # Only the text people typed (names, products) or that comes from labels goes through safe_cell: the amount
     # and dates are ours, and quoting a negative amount would break it as a number.
     return [
@@ -82,4 +87,6 @@ def export_cells(case: ExportRow | Sequence) -> list[str]:
         iso_utc(opened_at),
         iso_utc(someones_deadline(status, due_at)),
         iso_utc(resolved_at),
+        to_decimal_string(refunded_minor, currency),
+        payment_status_label(payment_status, amount_minor, refunded_minor, currency),  # our label: safe as it is
     ]

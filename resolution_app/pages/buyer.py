@@ -27,7 +27,7 @@ from resolution_app.state.buyer import (
     PurchasesState,
 )
 
-BUYER_ACTIONS = ["escalate", "appeal", "withdraw"]
+BUYER_ACTIONS = ["escalate", "propose_partial_refund", "appeal", "withdraw"]
 
 
 def _table(headers: tuple[str, ...], rows: rx.Var, row: object) -> rx.Component:

@@ -27,6 +27,7 @@ REVIEW_ACTIONS = [
     "decide_refund",
     "decide_credit",
     "decide_merchant_wins",
+    "decide_partial_refund",
 ]
 HEADERS = ("Case", "Kind", "Reason", "Amount", "Business", "Buyer", "Opened", "In review since", "Target", "Claimed by")
 KIND_CHOICES = [["", "Escalations and appeals"], ["escalation", "Escalations"], ["appeal", "Appeals"]]

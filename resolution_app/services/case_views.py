@@ -16,6 +16,7 @@ from resolution_app.domain.enums import (
     STATUS_LABELS,
     CaseAction,
     CaseStatus,
+    OfferState,
     Party,
     PaymentMethod,
     Reason,
@@ -36,6 +37,7 @@ from resolution_app.models import (
     PlatformReimbursement,
     Product,
     Refund,
+    RefundOffer,
     User,
 )
 from resolution_app.services import files
@@ -58,6 +60,11 @@ EVENT_TEXTS = {
     "decide_refund": "decided: refund, paid by the creator",
     "decide_credit": "decided: credit to the buyer's platform balance",
     "decide_merchant_wins": "decided: the creator wins",
+    "decide_partial_refund": "decided: partial refund, paid by the creator",
+    "offer_partial_refund": "offered a partial refund",
+    "propose_partial_refund": "proposed a partial refund",
+    "accept_offer": "accepted the partial refund",
+    "decline_offer": "declined the partial refund",
     "auto_refund": "refunded the payment automatically",
     "expire": "moved the case on: a deadline passed",
     "claimed": "claimed the case for review",
@@ -111,6 +118,18 @@ class Question:
 
 
 @dataclass(frozen=True)
+class Offer:
+    """The partial refund on the table, pinned above the conversation until it is answered or lapses."""
+
+    by: str  # "The creator", "The buyer"
+    party: str
+    amount: str
+    message: str
+    made_at: datetime
+    lapses_at: datetime | None  # the deadline it was made under
+
+
+@dataclass(frozen=True)
 class MoneyLine:
     """Money that moved because of the case: a refund, a balance credit, the platform's reimbursement."""
 
@@ -145,6 +164,7 @@ class CaseDetail:
     actions: list[str]
     next_step: NextStep
     question: Question | None
+    offer: Offer | None
     thread: list[ThreadItem]
     files: list[FileView]
     money: list[MoneyLine]
@@ -211,6 +231,7 @@ def case_detail(user: User, case_id: int, party: Party) -> CaseDetail:
             actions=actions,
             next_step=next_step(state, party, now),
             question=_question(session, case) if CaseAction.REPLY.value in actions else None,
+            offer=_offer(session, case),
             thread=thread,
             files=[links[a.id] for a in attachments],
             money=_money_lines(session, case, party),
@@ -232,11 +253,54 @@ def _money_lines(session: Session, case: Case, viewer: Party) -> list[MoneyLine]
     if viewer == Party.BUYER:
         del said[PlatformReimbursement]
     lines = [
-        MoneyLine(f"{format_money(row.amount_minor, row.currency)} {text}", row.created_at)
+        MoneyLine(f"{_of_the_payment(row.amount_minor, case)} {text}", row.created_at)
         for table, text in said.items()
         for row in session.exec(select(table).where(table.case_id == case.id))
     ]
     return sorted(lines, key=lambda line: line.at)
+
+
+def _of_the_payment(amount_minor: int, case: Case) -> str:
+    """ "$19.00", or "$8.00 of $19.00" for part of it."""
+    amount = format_money(amount_minor, case.currency)
+    return (
+        amount if amount_minor >= case.amount_minor else f"{amount} of {format_money(case.amount_minor, case.currency)}"
+    )
+
+
+_OFFERED_BY = {Party.CREATOR: "The creator", Party.BUYER: "The buyer"}
+
+
+def _offer(session: Session, case: Case) -> Offer | None:
+    if case.offer_by is None:
+        return None
+    query = select(RefundOffer).where(RefundOffer.case_id == case.id, RefundOffer.state == OfferState.OPEN)
+    offer = session.exec(query).one()
+    return Offer(
+        by=_OFFERED_BY[Party(offer.party)],
+        party=offer.party,
+        amount=format_money(offer.amount_minor, offer.currency),
+        message=offer.message,
+        made_at=offer.made_at,
+        lapses_at=offer.due_at,
+    )
+
+
+def _amounts_said(session: Session, case: Case) -> dict[datetime, str]:
+    """The amount each offer, answer and partial refund named, by the moment of its move: their timeline lines say
+    it ("offered a partial refund of $8.00"). An offer replaced by a counter-offer ends the moment the new one is
+    made, so offers made are written last."""
+    offers = list(session.exec(select(RefundOffer).where(RefundOffer.case_id == case.id)))
+    said = {o.answered_at: format_money(o.amount_minor, o.currency) for o in offers if o.answered_at}
+    said |= {o.made_at: format_money(o.amount_minor, o.currency) for o in offers}
+    for refund in session.exec(select(Refund).where(Refund.case_id == case.id)):
+        said[refund.created_at] = format_money(refund.amount_minor, refund.currency)
+    return said
+
+
+AMOUNT_EVENTS = frozenset(
+    {"offer_partial_refund", "propose_partial_refund", "accept_offer", "decline_offer", "decide_partial_refund"}
+)
 
 
 def _file_view(attachment: Attachment, viewer: User, party: Party) -> FileView:
@@ -299,12 +363,19 @@ def _thread(
             files=files_of.get(key, []),
         )
 
+    amounts = _amounts_said(session, case) if any(e.kind in AMOUNT_EVENTS for e in events) else {}
     items = [
-        item(f"event-{e.id}", e.kind, e.at, e.party, e.actor_id, EVENT_TEXTS.get(e.kind, e.kind), e.detail)
-        for e in events
+        item(f"event-{e.id}", e.kind, e.at, e.party, e.actor_id, _event_text(e, amounts), e.detail) for e in events
     ]
     items += [item(f"message-{m.id}", "message", m.created_at, m.party, m.author_id, "", m.body) for m in messages]
     return sorted(items, key=lambda entry: entry.at)
+
+
+def _event_text(event: CaseEvent, amounts: dict[datetime, str]) -> str:
+    text = EVENT_TEXTS.get(event.kind, event.kind)
+    if event.kind in AMOUNT_EVENTS and event.at in amounts:
+        return text.replace("partial refund", f"partial refund of {amounts[event.at]}", 1)
+    return text
 
 
 QUESTIONS = (CaseAction.REQUEST_MORE_INFO, CaseAction.REQUEST_BUYER_INFO, CaseAction.REQUEST_MERCHANT_INFO)

@@ -23,6 +23,7 @@ from resolution_app.domain.enums import REASON_LABELS, STATUS_LABELS, CaseStatus
 from resolution_app.domain.errors import InvalidInput
 from resolution_app.domain.money import format_money
 from resolution_app.domain.next_step import someones_deadline
+from resolution_app.domain.partial_refunds import payment_status_label
 from resolution_app.domain.text import has_control_characters
 from resolution_app.infra.clock import clock
 from resolution_app.infra.db import read, transaction
@@ -64,6 +65,8 @@ ROW_COLUMNS = (
     User.email.label("customer_email"),
     User.username.label("customer_username"),
     Product.name.label("product"),
+    Payment.status.label("payment_status"),
+    Payment.refunded_minor,
 )
 
 
@@ -148,6 +151,8 @@ class CaseRow:
     due_at: datetime | None  # someone's deadline; none while the platform reviews
     overdue: bool
     resolved_at: datetime | None
+    refunded_minor: int  # of the payment: all, part (a partial refund) or none
+    payment_status: str  # "Succeeded", "Partially refunded ($8.00 of $19.00)"...
 
 
 @dataclass(frozen=True)
@@ -282,6 +287,8 @@ def _row(r: Row, now: datetime) -> CaseRow:
         due_at=deadline,
         overdue=deadline is not None and deadline <= now,
         resolved_at=r.resolved_at,
+        refunded_minor=r.refunded_minor,
+        payment_status=payment_status_label(r.payment_status, r.amount_minor, r.refunded_minor, r.currency),
     )
 
 

@@ -9,14 +9,13 @@ from sqlmodel import select
 from resolution_app.domain.enums import (
     CLOSED_STATUSES,
     PAYMENT_METHOD_LABELS,
-    PAYMENT_STATUS_LABELS,
     STATUS_LABELS,
     CaseStatus,
     PaymentMethod,
-    PaymentStatus,
 )
 from resolution_app.domain.ids import MAX_ID
 from resolution_app.domain.money import format_money
+from resolution_app.domain.partial_refunds import payment_status_label
 from resolution_app.infra.db import read
 from resolution_app.models import Case, Payment, Product, User
 from resolution_app.services.creator_cases import WAITING_ON_CREATOR, creator_frame
@@ -89,7 +88,7 @@ def _row(
         product=product,
         amount=format_money(payment.amount_minor, payment.currency),
         method=PAYMENT_METHOD_LABELS[PaymentMethod(payment.method)],
-        status=PAYMENT_STATUS_LABELS[PaymentStatus(payment.status)],
+        status=payment_status_label(payment.status, payment.amount_minor, payment.refunded_minor, payment.currency),
         case_id=case_id or 0,
         case_status=case_status or "",
         case_status_label=STATUS_LABELS[CaseStatus(case_status)] if case_status else "",

@@ -17,18 +17,17 @@ from resolution_app.domain.buyer_history import (
 )
 from resolution_app.domain.enums import (
     PAYMENT_METHOD_LABELS,
-    PAYMENT_STATUS_LABELS,
     STATUS_LABELS,
     CaseStatus,
     LegalDocumentKind,
     Outcome,
     Party,
     PaymentMethod,
-    PaymentStatus,
     UserLogKind,
 )
 from resolution_app.domain.errors import NotFound
 from resolution_app.domain.money import format_money
+from resolution_app.domain.partial_refunds import payment_status_label
 from resolution_app.infra.clock import clock
 from resolution_app.infra.db import read
 from resolution_app.models import Case, LegalDocument, Payment, Product, User, UserLog
@@ -182,7 +181,7 @@ def _payment_entry(
         product=product,
         amount=format_money(payment.amount_minor, payment.currency),
         method=PAYMENT_METHOD_LABELS[PaymentMethod(payment.method)],
-        status=PAYMENT_STATUS_LABELS[PaymentStatus(payment.status)],
+        status=payment_status_label(payment.status, payment.amount_minor, payment.refunded_minor, payment.currency),
         paid_at=payment.paid_at,
         this_case=case_id == current_case_id,
         case_id=case_id or 0,

@@ -288,6 +288,7 @@ def _payment(
         currency="USD",
         paid_at=paid_at,
         refunded_at=paid_at + timedelta(days=2) if refunded else None,
+        refunded_minor=amount if refunded else 0,
     )
     session.add(payment)
     session.flush()

@@ -6,8 +6,9 @@ from datetime import datetime
 from sqlmodel import Session, select
 
 from resolution_app.domain.eligibility import PaymentFacts, claim_refusal
-from resolution_app.domain.enums import PAYMENT_METHOD_LABELS, PAYMENT_STATUS_LABELS, PaymentMethod, PaymentStatus
+from resolution_app.domain.enums import PAYMENT_METHOD_LABELS, PaymentMethod, PaymentStatus
 from resolution_app.domain.money import format_money
+from resolution_app.domain.partial_refunds import payment_status_label
 from resolution_app.infra.clock import clock
 from resolution_app.infra.db import read
 from resolution_app.models import Business, Case, Payment, Product, User
@@ -70,5 +71,7 @@ def _row(
         paid_at=payment.paid_at,
         refusal=claim_refusal(payment_facts(payment, case_id is not None), user.id, now),
         case_id=case_id,
-        payment_status=PAYMENT_STATUS_LABELS[PaymentStatus(payment.status)],
+        payment_status=payment_status_label(
+            payment.status, payment.amount_minor, payment.refunded_minor, payment.currency
+        ),
     )

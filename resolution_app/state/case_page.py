@@ -19,6 +19,7 @@ MESSAGE_UPLOAD_ID = "message_files"
 ACTION_UPLOAD_ID = "action_files"
 MESSAGE_FIELD_ID = "message"
 ACTION_FIELD_ID = "action_text"
+AMOUNT_FIELD_ID = "action_amount"
 
 
 def incoming(files: list[rx.UploadFile]) -> list[IncomingFile]:
@@ -123,7 +124,12 @@ class CasePageState(rx.State, mixin=True):
         self.notice, self.pending_action = success, ""
         await self._refresh(user)
         self.busy = False
-        return [rx.clear_selected_files(clear), rx.set_value(MESSAGE_FIELD_ID, ""), rx.set_value(ACTION_FIELD_ID, "")]
+        return [
+            rx.clear_selected_files(clear),
+            rx.set_value(MESSAGE_FIELD_ID, ""),
+            rx.set_value(ACTION_FIELD_ID, ""),
+            rx.set_value(AMOUNT_FIELD_ID, ""),
+        ]
 
     @rx.event
     async def send(self, files: list[rx.UploadFile], body: str):
@@ -151,6 +157,16 @@ class CasePageState(rx.State, mixin=True):
     @rx.event
     async def take_action(self, files: list[rx.UploadFile], text: str):
         """The pending action (Withdraw, Deny, Send reply, Appeal...), with its text and files."""
+        async for update in self._take_action(files, text, ""):
+            yield update
+
+    @rx.event
+    async def take_amount_action(self, files: list[rx.UploadFile], text: str, amount: str):
+        """The pending action that names an amount (a partial refund offered or decided), with its text."""
+        async for update in self._take_action(files, text, amount):
+            yield update
+
+    async def _take_action(self, files: list[rx.UploadFile], text: str, amount: str):
         case_id, action, text, uploads = self._case_id(), self.pending_action, str(text), incoming(files)
         version = self.detail.version if self.detail else 0
         if case_id is None or not action:
@@ -163,6 +179,7 @@ class CasePageState(rx.State, mixin=True):
             expected_version=version,
             text=text,
             uploads=uploads,
+            amount=str(amount),
         )
         success = self._done_message(action)
         async for update in self._run(work, success, ACTION_UPLOAD_ID):

@@ -56,6 +56,8 @@ def a_case(**fields: object) -> ExportRow:
         customer_email="alice@example.com",
         customer_username="alice",
         product="Redstone Masterclass",
+        payment_status="succeeded",
+        refunded_minor=0,
     )
     return defaults._replace(**fields)
 
@@ -75,7 +77,23 @@ def test_export_cells_follow_the_header() -> None:
         "Opened": "2026-11-22T12:00:00+00:00",
         "Due": "2026-11-25T12:00:00+00:00",
         "Resolved": "",
+        "Refunded": "0.00",
+        "Payment status": "Succeeded",
     }
+
+
+def test_a_partial_refund_says_how_much_of_the_payment() -> None:
+    resolved = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
+    partly = a_case(
+        status="partially_refunded",
+        due_at=None,
+        resolved_at=resolved,
+        payment_status="partially_refunded",
+        refunded_minor=800,
+    )
+    cells = dict(zip(EXPORT_HEADER, export_cells(partly), strict=True))
+    assert (cells["Status"], cells["Refunded"]) == ("Resolved: partial refund", "8.00")
+    assert cells["Payment status"] == "Partially refunded ($8.00 of $19.00)"
 
 
 @pytest.mark.parametrize(

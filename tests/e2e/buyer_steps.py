@@ -1,11 +1,40 @@
 """What a buyer does on the way to a case, as steps the e2e tests share."""
 
 import re
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from playwright.sync_api import Locator, Page
+from sqlmodel import Session, select
+
+from resolution_app.domain.enums import PaymentMethod, PaymentStatus
+from resolution_app.infra.db import make_engine
+from resolution_app.models import Payment, Product, User
 
 FILES = Path(__file__).parent / "files"
+
+
+def fresh_purchase(database_url: str, email: str, method: PaymentMethod, amount_minor: int) -> None:
+    """A purchase of the demo creator's first product, made yesterday by `email`: a test's own payment to claim,
+    which no other test claims first."""
+    engine = make_engine(database_url.replace("postgresql://", "postgresql+psycopg://", 1))
+    with Session(engine) as session:
+        buyer = session.exec(select(User).where(User.email == email)).one()
+        product = session.exec(select(Product).order_by(Product.id)).first()
+        session.add(
+            Payment(
+                buyer_id=buyer.id,
+                business_id=product.business_id,
+                product_id=product.id,
+                method=method,
+                status=PaymentStatus.SUCCEEDED,
+                amount_minor=amount_minor,
+                currency=product.currency,
+                paid_at=datetime.now(UTC) - timedelta(days=1),
+            )
+        )
+        session.commit()
+    engine.dispose()
 
 
 def purchase_row(page: Page, method: str, amount: str) -> Locator:

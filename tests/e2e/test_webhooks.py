@@ -2,16 +2,12 @@
 opens a claim, the test's receiver gets a correctly signed created event, and the delivery log shows it."""
 
 import time
-from datetime import UTC, datetime, timedelta
 
 import httpx
 from playwright.sync_api import expect
-from sqlmodel import Session, select
 
-from resolution_app.domain.enums import PaymentMethod, PaymentStatus
-from resolution_app.infra.db import make_engine
-from resolution_app.models import Payment, Product, User
-from tests.e2e.buyer_steps import fill_claim, start_claim, submit_claim
+from resolution_app.domain.enums import PaymentMethod
+from tests.e2e.buyer_steps import fill_claim, fresh_purchase, start_claim, submit_claim
 from tests.e2e.conftest import log_in
 from tests.webhook_receiver import Receiver
 
@@ -19,27 +15,6 @@ BUYER = "lena@example.com"
 # A purchase of this test's own, so no other test claims it first; above the $25 card auto-refund that
 # test_creator sets, so the case stays open and its created event is the only one.
 AMOUNT_MINOR, AMOUNT = 3400, "$34.00"
-
-
-def _a_fresh_purchase(database_url: str) -> None:
-    engine = make_engine(database_url.replace("postgresql://", "postgresql+psycopg://", 1))
-    with Session(engine) as session:
-        buyer = session.exec(select(User).where(User.email == BUYER)).one()
-        product = session.exec(select(Product).order_by(Product.id)).first()
-        session.add(
-            Payment(
-                buyer_id=buyer.id,
-                business_id=product.business_id,
-                product_id=product.id,
-                method=PaymentMethod.CARD,
-                status=PaymentStatus.SUCCEEDED,
-                amount_minor=AMOUNT_MINOR,
-                currency=product.currency,
-                paid_at=datetime.now(UTC) - timedelta(days=1),
-            )
-        )
-        session.commit()
-    engine.dispose()
 
 
 def _wait_for(receiver: Receiver, case_id: int, seconds: float = 60) -> list:
@@ -55,7 +30,7 @@ def _wait_for(receiver: Receiver, case_id: int, seconds: float = 60) -> list:
 def test_a_claim_reaches_the_creator_s_endpoint_signed(new_page, app_url, e2e_database_url):
     receiver = Receiver().start()
     try:
-        _a_fresh_purchase(e2e_database_url)
+        fresh_purchase(e2e_database_url, BUYER, PaymentMethod.CARD, AMOUNT_MINOR)
         creator = new_page()
         creator.context.grant_permissions(["clipboard-read", "clipboard-write"])
         log_in(creator, "creator@example.com", "/creator/resolutions")

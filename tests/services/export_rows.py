@@ -23,4 +23,15 @@ def _cells(row: CaseRow) -> list[str]:
     texts = (row.reason, row.customer_name, row.customer_email, row.customer_username, row.product)
     amount = to_decimal_string(row.amount_minor, row.currency)
     dates = (iso_utc(row.opened_at), iso_utc(row.due_at), iso_utc(row.resolved_at))
-    return [str(row.case_id), *map(safe_cell, texts), amount, row.currency, safe_cell(row.status_label), *dates]
+    refunded = to_decimal_string(row.refunded_minor, row.currency)
+    status = safe_cell(row.status_label)
+    return [
+        str(row.case_id),
+        *map(safe_cell, texts),
+        amount,
+        row.currency,
+        status,
+        *dates,
+        refunded,
+        row.payment_status,
+    ]

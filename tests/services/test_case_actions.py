@@ -33,12 +33,12 @@ def _events(case_id: int) -> list[str]:
         ]
 
 
-def test_buyer_sees_case_with_files_due_date_and_withdraw_only(world, store):
+def test_buyer_sees_case_with_files_due_date_and_withdraw_or_propose_only(world, store):
     case_id = _open(world, [png(), pdf()])
     detail = case_views.case_detail(world.buyer, case_id, B)
     assert detail.summary.status_label == "Waiting on creator"
     assert detail.summary.due_at is not None
-    assert detail.actions == ["withdraw"]
+    assert detail.actions == ["withdraw", "propose_partial_refund"]
     assert sorted(f.name for f in detail.thread[0].files) == ["proof.png", "receipt.pdf"]
     assert all("/api/files/" in f.url for f in detail.thread[0].files)
 

@@ -62,6 +62,9 @@ class PaymentRef(BaseModel):
     method_label: str
     paid_at: datetime
     amount: Money
+    refunded: Money | None = Field(
+        description="What was refunded to the buyer's payment: all of it, part of it (a partial refund), or null."
+    )
 
 
 class FileRef(BaseModel):
@@ -224,6 +227,7 @@ def case_resource(
             method_label=PAYMENT_METHOD_LABELS[PaymentMethod(payment.method)],
             paid_at=payment.paid_at,
             amount=_money(payment.amount_minor, payment.currency),
+            refunded=_money(payment.refunded_minor, payment.currency) if payment.refunded_minor else None,
         ),
         version=case.version,
         message_count=len(messages),

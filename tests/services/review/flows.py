@@ -19,13 +19,17 @@ from tests.services.factories import DESCRIPTION
 
 B, C, R = Party.BUYER, Party.CREATOR, Party.REVIEWER
 RATIONALE = "The buyer's screenshots show modules 4 to 6 empty on the day of purchase."
-LOSER = {"decide_refund": C, "decide_credit": C, "decide_merchant_wins": B}
+LOSER = {"decide_refund": C, "decide_credit": C, "decide_merchant_wins": B, "decide_partial_refund": C}
 
 
-def act(world, user: User, case_id: int, party: Party, action: str, text: str = "", uploads=()) -> None:
+def act(
+    world, user: User, case_id: int, party: Party, action: str, text: str = "", uploads=(), amount: str = ""
+) -> None:
     """`action` on the case as it stands now (its current version)."""
     version = world.case(case_id).version
-    case_actions.act(user, case_id, party, action, expected_version=version, text=text, uploads=list(uploads))
+    case_actions.act(
+        user, case_id, party, action, expected_version=version, text=text, uploads=list(uploads), amount=amount
+    )
 
 
 def opened(world, method: PaymentMethod = PaymentMethod.CARD, amount: int = 1900) -> int:
@@ -52,7 +56,7 @@ def decided(world, decision: str, reviewer: User | None = None, **case) -> int:
     """A first platform decision, by `reviewer` (the first demo reviewer unless told), its appeal window open."""
     reviewer = reviewer or world.reviewer
     case_id = claimed(world, reviewer, **case)
-    act(world, reviewer, case_id, R, decision, RATIONALE)
+    act(world, reviewer, case_id, R, decision, RATIONALE, amount="8" if decision == "decide_partial_refund" else "")
     return case_id
 
 
@@ -100,10 +104,12 @@ def race(*attempts: Callable[[], None]) -> list[str]:
     return outcomes
 
 
-def acting(user: User, case_id: int, party: Party, action: str, version: int, text: str = "") -> Callable[[], None]:
+def acting(
+    user: User, case_id: int, party: Party, action: str, version: int, text: str = "", amount: str = ""
+) -> Callable[[], None]:
     """An action taken on the version the person saw, to be raced against another."""
 
     def attempt() -> None:
-        case_actions.act(user, case_id, party, action, expected_version=version, text=text)
+        case_actions.act(user, case_id, party, action, expected_version=version, text=text, amount=amount)
 
     return attempt
