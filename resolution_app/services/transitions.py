@@ -6,9 +6,10 @@ from sqlalchemy import update
 from sqlmodel import Session, select
 
 from resolution_app.domain import lifecycle
-from resolution_app.domain.enums import CLOSED_STATUSES, OFFERS, CaseAction, OfferState, Outcome, Party
+from resolution_app.domain.enums import AMOUNT_ACTIONS, CLOSED_STATUSES, OFFERS, CaseAction, OfferState, Outcome, Party
 from resolution_app.domain.errors import Conflict
 from resolution_app.domain.lifecycle import Transition
+from resolution_app.domain.money import format_money
 from resolution_app.infra.gateway import get_gateway
 from resolution_app.models import BalanceCredit, Case, CaseEvent, Payment, PlatformReimbursement, Refund, RefundOffer
 from resolution_app.services.case_state import case_state
@@ -72,11 +73,22 @@ def perform(
     )
     session.add(event)
     session.flush()
-    accepted = _settle_offers(session, case, transition, now, actor_id, detail, amount_minor)
-    _pay_out(session, case, transition, now, accepted.amount_minor if accepted else amount_minor)
+    ended = _settle_offers(session, case, transition, now, actor_id, detail, amount_minor)
+    partial_minor = ended.amount_minor if action in OFFER_ANSWERS else amount_minor  # an answer names the offer's
+    _pay_out(session, case, transition, now, partial_minor)
     author = party if party != Party.SYSTEM else None
-    outbox.queue(session, case, transition.notify, action, detail, now, author=author)
+    told = _with_amount(detail, partial_minor, case.currency) if action in AMOUNT_MOVES else detail
+    outbox.queue(session, case, transition.notify, action, told, now, author=author)
     return event
+
+
+OFFER_ANSWERS = frozenset({CaseAction.ACCEPT_OFFER, CaseAction.DECLINE_OFFER})
+AMOUNT_MOVES = AMOUNT_ACTIONS | OFFER_ANSWERS  # the people told hear how much
+
+
+def _with_amount(detail: str, amount_minor: int | None, currency: str) -> str:
+    said = f"Partial refund: {format_money(amount_minor, currency)}" if amount_minor else ""
+    return "\n\n".join(part for part in (said, detail) if part)
 
 
 def _settle_offers(
@@ -89,7 +101,7 @@ def _settle_offers(
     amount_minor: int | None,
 ) -> RefundOffer | None:
     """The offer on the table ends with any move but an offer: accepted, declined, or lapsed as the case moves on;
-    a new offer replaces it. Returns the offer just accepted, if that was the move."""
+    a new offer replaces it. Returns the offer that ended, if any."""
     ended = None
     if transition.before.offer_by is not None:
         ended = session.exec(
@@ -115,7 +127,7 @@ def _settle_offers(
             )
         )
         session.flush()
-    return ended if transition.action == CaseAction.ACCEPT_OFFER else None
+    return ended
 
 
 _OFFER_ENDINGS = {

@@ -14,7 +14,15 @@ from sqlmodel import select
 from resolution_app.domain.enums import CaseStatus, OfferState, PaymentMethod, PaymentStatus
 from resolution_app.domain.errors import ActionNotAllowed, Conflict, DomainError, InvalidInput
 from resolution_app.infra.db import transaction
-from resolution_app.models import BalanceCredit, Payment, PlatformReimbursement, Product, Refund, RefundOffer
+from resolution_app.models import (
+    BalanceCredit,
+    Notification,
+    Payment,
+    PlatformReimbursement,
+    Product,
+    Refund,
+    RefundOffer,
+)
 from resolution_app.services import case_actions, case_views, claims, deadlines
 from resolution_app.services.creator_cases import CaseFilter, list_cases
 from resolution_app.services.purchases import list_purchases
@@ -49,6 +57,10 @@ def test_the_creator_offers_part_the_buyer_accepts_and_both_see_it_resolved(worl
     assert {"accept_offer", "decline_offer"} <= set(buyer_view.actions)
     assert "accept_offer" not in case_views.case_detail(world.creator, case_id, C).actions  # not one's own offer
     assert world.case(case_id).status == CaseStatus.MERCHANT_RESPONSE_NEEDED  # an offer moves nothing by itself
+    told = [(n.title, n.body) for n in rows_of(Notification, case_id) if n.kind == "offer_partial_refund"]
+    assert told == [
+        ("The creator offered a partial refund", "Partial refund: $8.00\n\nHalf the course is yours to keep.")
+    ]
 
     act(world, world.buyer, case_id, B, "accept_offer")
     case = world.case(case_id)
