@@ -337,7 +337,8 @@ def refresh_statistics(engine: Engine) -> None:
 
 PLAIN_SELECT = (
     "SELECT c.id, c.reason, c.status, c.amount_minor, c.currency, c.opened_at, c.due_at, c.resolved_at,"
-    ' u.name, u.email, u.username, p.name AS product FROM "case" c JOIN "user" u ON u.id = c.buyer_id'
+    " u.name, u.email, u.username, p.name AS product, pay.status AS payment_status, pay.refunded_minor"
+    ' FROM "case" c JOIN "user" u ON u.id = c.buyer_id'
     " JOIN payment pay ON pay.id = c.payment_id JOIN product p ON p.id = pay.product_id"
 )
 

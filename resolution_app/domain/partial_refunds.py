@@ -1,5 +1,7 @@
 """Partial refunds: how much may be offered or decided, and how a partly refunded payment is told."""
 
+from functools import lru_cache
+
 from resolution_app.domain.enums import PAYMENT_STATUS_LABELS, PaymentStatus
 from resolution_app.domain.errors import InvalidInput
 from resolution_app.domain.money import format_money, parse_money
@@ -21,6 +23,7 @@ def partial_amount(typed: str, currency: str, payment_minor: int, payment_curren
     return amount
 
 
+@lru_cache(maxsize=4096)  # an export asks for the same few statuses and amounts 100,000 times
 def payment_status_label(status: str, amount_minor: int, refunded_minor: int, currency: str) -> str:
     """How a payment's status reads wherever it is shown: "Partially refunded ($8.00 of $19.00)" says how much."""
     label = PAYMENT_STATUS_LABELS[PaymentStatus(status)]
