@@ -47,13 +47,14 @@ lint: $(VENV)/.installed-test
 	ruff check .
 	ruff format --check .
 
-bench: $(VENV)/.installed-test  # the table, the export, the queue, uploads, page events and the API list; each beside its floor
+bench: $(VENV)/.installed-test  # the table, the export, the queue, uploads, page events, the API list and analytics; each beside its floor
 	python bench/creator_table.py
 	python bench/review_queue.py
 	python bench/uploads.py
 	python bench/claim_upload.py
 	python bench/page_events.py
 	python bench/api.py
+	python bench/analytics.py
 
 bench-event-loop: $(VENV)/.installed-test  # against `make run`'s server: start it first
 	python bench/event_loop.py

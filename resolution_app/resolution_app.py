@@ -7,12 +7,14 @@ from resolution_app.api.upload_guard import UploadGuard
 from resolution_app.infra.tab_failover import failover_for_tabs
 from resolution_app.jobs.worker import worker_in_app
 from resolution_app.pages import auth, buyer, creator
+from resolution_app.pages.analytics import creator_analytics_page, review_analytics_page
 from resolution_app.pages.creator_payments import payments_page
 from resolution_app.pages.creator_settings import auto_respond_page, legal_page
 from resolution_app.pages.developers import developers_page
 from resolution_app.pages.notifications import notification_settings_page, notifications_page
 from resolution_app.pages.review import queue_page, review_case_page
 from resolution_app.pages.saved_replies import saved_replies_page
+from resolution_app.state.analytics import CreatorAnalyticsState, ReviewAnalyticsState
 from resolution_app.state.buyer import BalanceState, BuyerCasesState, BuyerCaseState, ClaimState, PurchasesState
 from resolution_app.state.creator import CreatorCaseState, CreatorPaymentsState, CreatorTableState
 from resolution_app.state.creator_settings import AutoRespondState, LegalState
@@ -67,6 +69,12 @@ app.add_page(
 )
 
 app.add_page(payments_page, route="/creator/payments", on_load=CreatorPaymentsState.load_payments, title="Payments")
+app.add_page(
+    creator_analytics_page,
+    route="/creator/analytics",
+    on_load=CreatorAnalyticsState.load_analytics,
+    title="Analytics",
+)
 
 app.add_page(
     notifications_page,
@@ -81,6 +89,12 @@ app.add_page(
     title="Notification settings",
 )
 app.add_page(queue_page, route="/review", on_load=ReviewQueueState.load_queue, title="Review queue")
+app.add_page(
+    review_analytics_page,
+    route="/review/analytics",
+    on_load=ReviewAnalyticsState.load_analytics,
+    title="Review analytics",
+)
 app.add_page(review_case_page, route="/review/[case_id]", on_load=ReviewCaseState.load_case, title="Case under review")
 
 app.register_lifespan_task(worker_in_app)

@@ -12,6 +12,8 @@ ROUTES = [
     "creator/resolutions",
     "creator/resolutions/[case_id]",
     "creator/payments",
+    "creator/analytics",
+    "review/analytics",
     "review",
     "review/[case_id]",
     "creator/settings/auto-respond",

@@ -17,10 +17,14 @@ from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, R
 from starlette.routing import Mount, Route
 
 from resolution_app.api.v1.app import app as api_v1
+from resolution_app.domain.analytics import range_from_query
 from resolution_app.domain.enums import Party
 from resolution_app.domain.errors import DomainError, InvalidInput, NotFound
+from resolution_app.infra.clock import clock
 from resolution_app.infra.settings import get_settings
+from resolution_app.models import User
 from resolution_app.services import accounts, case_pdf, creator_cases, exports, files, health
+from resolution_app.services.analytics import export as analytics_export
 from resolution_app.services.notifications import preferences
 
 log = logging.getLogger(__name__)
@@ -69,6 +73,45 @@ def export_cases(request: Request) -> Response:
     }
     rows = _cut_off_on_failure(exports.export_cases_csv(user, case_filter), user.id)
     return StreamingResponse(rows, media_type="text/csv; charset=utf-8", headers=headers)
+
+
+def export_creator_analytics(request: Request) -> Response:
+    """GET /api/creator/analytics.csv?from=…&to=…&time_zone=…: the creator's analytics figures for the range."""
+    viewer = accounts.viewer_for_token(request.cookies.get(accounts.SESSION_COOKIE, ""))
+    if viewer is None:
+        return PlainTextResponse("Log in to export analytics.", status_code=401)
+    if not viewer.is_creator:
+        return PlainTextResponse("Only members of a business can export its analytics.", status_code=403)
+    return _analytics_csv(request, viewer.user, analytics_export.creator_csv, "analytics")
+
+
+def export_review_analytics(request: Request) -> Response:
+    """GET /api/review/analytics.csv?from=…&to=…&time_zone=…: the reviewers' figures for the range (staff only)."""
+    viewer = accounts.viewer_for_token(request.cookies.get(accounts.SESSION_COOKIE, ""))
+    if viewer is None:
+        return PlainTextResponse("Log in to export analytics.", status_code=401)
+    return _analytics_csv(request, viewer.user, analytics_export.review_csv, "review-analytics")
+
+
+def _analytics_csv(request: Request, user: User, export: Callable[..., Iterator[str]], prefix: str) -> Response:
+    # A plain def, like the cases' export: the figures are computed in Starlette's thread pool, before the response
+    # starts, so a refusal is a status code rather than a cut-off download.
+    params = request.query_params
+    try:
+        period = range_from_query(
+            params.get("from", "")[:20], params.get("to", "")[:20], params.get("time_zone", "UTC")[:100], clock.now()
+        )
+        chunks = export(user, period)
+    except NotFound as error:
+        return PlainTextResponse(error.message, status_code=404)
+    except DomainError as error:
+        return PlainTextResponse(error.message, status_code=400)
+    headers = {
+        "Content-Disposition": f'attachment; filename="{analytics_export.file_name(prefix, period)}"',
+        "Cache-Control": "no-store",
+        "X-Content-Type-Options": "nosniff",
+    }
+    return StreamingResponse(chunks, media_type="text/csv; charset=utf-8", headers=headers)
 
 
 def _cut_off_on_failure(chunks: Iterator[str], user_id: int) -> Iterator[str]:
@@ -176,6 +219,8 @@ api = Starlette(
     routes=[
         Route("/api/files/{token}", download_file),
         Route("/api/creator/cases.csv", export_cases),
+        Route("/api/creator/analytics.csv", export_creator_analytics),
+        Route("/api/review/analytics.csv", export_review_analytics),
         Route("/api/creator/cases/{case_id:int}.pdf", creator_case_pdf),
         Route("/api/review/cases/{case_id:int}.pdf", review_case_pdf),
         Route("/api/health", health_check),

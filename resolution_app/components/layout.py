@@ -5,8 +5,12 @@ import reflex as rx
 from resolution_app.state.session import SessionState
 
 PORTAL_LINKS = [("Purchases", "/purchases"), ("My cases", "/cases"), ("Balance", "/balance")]
-CREATOR_LINKS = [("Resolution center", "/creator/resolutions"), ("Payments", "/creator/payments")]
-REVIEWER_LINKS = [("Review queue", "/review")]
+CREATOR_LINKS = [
+    ("Resolution center", "/creator/resolutions"),
+    ("Payments", "/creator/payments"),
+    ("Analytics", "/creator/analytics"),
+]
+REVIEWER_LINKS = [("Review queue", "/review"), ("Review analytics", "/review/analytics")]
 
 
 def _nav_link(text: str, href: str) -> rx.Component:

@@ -27,9 +27,11 @@ class UTCDateTime(TypeDecorator):
 
 # Indexes that only migrations describe, because autogenerate can't compare them faithfully: the creator table's sort
 # orders (b0ff11492012, with NULLS LAST), the customer search's trigram index and the covering index its count reads
-# (4b8d0e2c6a91). alembic/env.py keeps autogenerate from dropping them.
+# (4b8d0e2c6a91), and the analytics' partial covering indexes (b5d1e9c4a7f3). alembic/env.py keeps autogenerate from
+# dropping them.
 MIGRATION_ONLY_INDEXES = frozenset(
     {"ix_case_business_reason", "ix_user_search_text_trgm", "ix_case_business_buyer"}
+    | {"ix_case_event_case_facts", "ix_case_event_review_moves", "ix_message_creator_first"}
     | {f"ix_case_business_{key}_desc" for key in ("opened", "due", "resolved", "amount")}
     | {f"ix_case_business_{key}_asc" for key in ("due", "resolved", "amount")}
 )

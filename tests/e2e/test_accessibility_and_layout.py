@@ -19,10 +19,11 @@ PAGES = {
     # Frank's payment is claimable until test_creator.py claims it; this module sorts (and runs) before it.
     "frank@example.com": ["/purchases", "/purchases/{claimable}/claim"],
     "bob@example.com": ["/cases", "/cases/1", "/notifications"],
-    "reviewer@example.com": ["/review", "/review/3"],
+    "reviewer@example.com": ["/review", "/review/3", "/review/analytics"],
     "creator@example.com": [
         "/creator/resolutions",
         "/creator/payments",
+        "/creator/analytics",
         "/creator/resolutions/1",
         "/creator/resolutions/3",
         "/creator/settings/auto-respond",
