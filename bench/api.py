@@ -53,7 +53,7 @@ PAGE = 25
 LATER_PAGE = platform.LATER_PAGE  # 50, as in bench/creator_table.py
 CASES = "/api/v1/resolution_center_cases"
 
-# What the list entries show (case_resource.LIST_COLUMNS, less the case columns list_item does not read), the
+# What the list entries show (the columns of case_resource.LIST_COLUMNS), the
 # service's keyset predicate and the order of ix_case_business_opened_desc, one row more than the page to know
 # whether another follows.
 PLAIN_ROWS = (

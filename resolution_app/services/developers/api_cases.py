@@ -10,7 +10,7 @@ import binascii
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import tuple_
+from sqlalchemy import Row, tuple_
 from sqlmodel import Session
 
 from resolution_app.domain.enums import CaseStatus, Party, Reason
@@ -54,7 +54,7 @@ class CasePage:
     end_cursor: str | None
 
 
-def _cursor(case: Case) -> str:
+def _cursor(case: Case | Row) -> str:
     return base64.urlsafe_b64encode(f"{case.opened_at.isoformat()}|{case.id}".encode()).decode().rstrip("=")
 
 
@@ -97,12 +97,12 @@ def list_cases(caller: ApiCaller, query: CaseQuery) -> CasePage:
     # The order of ix_case_business_opened_desc, so a page is read straight off the index.
     statement = statement.order_by(Case.opened_at.desc().nulls_last(), Case.id.desc()).limit(query.first + 1)
     with read() as session:
-        rows = session.exec(statement).all()
+        rows = session.connection().execute(statement).all()  # Core: plain rows, no ORM loading
     shown = rows[: query.first]
     return CasePage(
-        cases=[list_item(*row) for row in shown],
+        cases=[list_item(row) for row in shown],
         has_next_page=len(rows) > query.first,
-        end_cursor=_cursor(shown[-1][0]) if shown else None,
+        end_cursor=_cursor(shown[-1]) if shown else None,
     )
 
 
