@@ -296,7 +296,7 @@ def _count(session: Session, business_ids: list[int], f: CaseFilter) -> int:
     query = select(func.count()).select_from(Case)  # count(*), not count(id): the index alone can answer it
     if f.search.strip():
         query = query.join(User, User.id == Case.buyer_id)
-    return session.exec(_filtered(_scoped(query, business_ids), f)).one()
+    return session.connection().execute(_filtered(_scoped(query, business_ids), f)).scalar_one()
 
 
 def _pages(total: int, page_size: int) -> int:
@@ -311,12 +311,12 @@ def _page(session: Session, business_ids: list[int], f: CaseFilter, page: int, p
     total = _count(session, business_ids, f)  # first: how many match decides how best to read the page
     pages = _pages(total, page_size)
     page = min(max(1, page), pages)  # past the end (the set shrank, or a typed page number): the last page instead
-    rows = _rows(session.exec(_page_query(business_ids, f, total, page, page_size)))
+    rows = _rows(session.connection().execute(_page_query(business_ids, f, total, page, page_size)))
     return CasePage(rows=rows, total=total, page=page, pages=pages)
 
 
 def _searched_page(session: Session, business_ids: list[int], f: CaseFilter, page: int, page_size: int) -> CasePage:
-    found = session.exec(_searched_query(business_ids, f, page, page_size)).all()
+    found = session.connection().execute(_searched_query(business_ids, f, page, page_size)).all()
     if found or page == 1:
         total = found[0].total if found else 0
         return CasePage(rows=_rows(found), total=total, page=page, pages=_pages(total, page_size))
