@@ -15,7 +15,7 @@ from resolution_app.components.layout import (
     notice_callout,
     placeholder,
 )
-from resolution_app.domain.enums import AMOUNT_ACTIONS, DECISIONS
+from resolution_app.domain.enums import AMOUNT_ACTIONS, DECISIONS, OFFER_ANSWERS, CaseAction
 from resolution_app.state.case_page import (
     ACTION_FIELD_ID,
     ACTION_UPLOAD_ID,
@@ -68,7 +68,8 @@ ACTIONS: dict[str, tuple[str, str, bool, str, bool]] = {
     "decline_offer": ("Decline offer", "gray", False, "", False),
 }
 APART = frozenset({"deny", "withdraw"})  # destructive: set apart from the others
-OFFER_ANSWERS = ("accept_offer", "decline_offer")  # their buttons sit on the pinned offer, their forms with the rest
+# Answers to an offer: their buttons sit on the pinned offer, their forms with the rest.
+ANSWERS = [action.value for action in CaseAction if action in OFFER_ANSWERS]
 AMOUNTS = frozenset(AMOUNT_ACTIONS)  # their forms ask how much
 
 
@@ -350,7 +351,7 @@ def _pinned_offer(state) -> rx.Component:  # noqa: ANN001
                 size="1",
                 color_scheme="gray",
             ),
-            rx.flex(*[_action_button(state, a) for a in OFFER_ANSWERS], spacing="2", wrap="wrap"),
+            rx.flex(*[_action_button(state, a) for a in ANSWERS], spacing="2", wrap="wrap"),
             class_name="pinned-offer",
         ),
     )
@@ -359,12 +360,12 @@ def _pinned_offer(state) -> rx.Component:  # noqa: ANN001
 def actions_bar(state, actions: list[str]) -> rx.Component:  # noqa: ANN001
     """The decisions this viewer may take, after the evidence they are about; destructive ones set apart. Answers
     to an offer sit on the offer itself."""
-    chosen = [a for a in (*actions, *OFFER_ANSWERS) if a in ACTIONS]
+    chosen = [a for a in (*actions, *ANSWERS) if a in ACTIONS]
     return rx.cond(
         state.detail.actions.length() > 0,
         rx.vstack(
             rx.flex(
-                *[_action_button(state, a) for a in chosen if a not in APART and a not in OFFER_ANSWERS],
+                *[_action_button(state, a) for a in chosen if a not in APART and a not in ANSWERS],
                 rx.spacer(),
                 *[_action_button(state, a) for a in chosen if a in APART],
                 spacing="3",

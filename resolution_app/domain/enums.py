@@ -77,6 +77,7 @@ DECISIONS = frozenset(
     }
 )
 OFFERS = frozenset({CaseAction.OFFER_PARTIAL_REFUND, CaseAction.PROPOSE_PARTIAL_REFUND})
+OFFER_ANSWERS = frozenset({CaseAction.ACCEPT_OFFER, CaseAction.DECLINE_OFFER})  # the other side's
 # The moves that name an amount of money: an offer, or a reviewer's partial refund.
 AMOUNT_ACTIONS = OFFERS | {CaseAction.DECIDE_PARTIAL_REFUND}
 

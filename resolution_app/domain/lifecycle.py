@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
-from resolution_app.domain.enums import CLOSED_STATUSES, OFFERS, CaseAction, CaseStatus, Outcome, Party
+from resolution_app.domain.enums import CLOSED_STATUSES, OFFER_ANSWERS, OFFERS, CaseAction, CaseStatus, Outcome, Party
 from resolution_app.domain.errors import ActionNotAllowed
 from resolution_app.domain.policy import DEFAULT_POLICY, Policy
 
@@ -268,7 +268,7 @@ def _rule(state: CaseState, party: Party, action: CaseAction, now: datetime) -> 
         return effect if appeal_window_open(state, now) and losing_party(state) == party else None
     if action in (A.WITHDRAW, *OFFERS) and (state.status in CLOSED_STATUSES or state.paid_out):
         return None  # a buyer already paid back (the creator appeals it) has nothing to withdraw or settle
-    if action in (A.ACCEPT_OFFER, A.DECLINE_OFFER):
+    if action in OFFER_ANSWERS:
         return effect if state.offer_by is not None and state.offer_by != party else None  # the other side answers
     return effect if _decision_fits_the_money(state, action) else None
 

@@ -6,7 +6,16 @@ from sqlalchemy import update
 from sqlmodel import Session, select
 
 from resolution_app.domain import lifecycle
-from resolution_app.domain.enums import AMOUNT_ACTIONS, CLOSED_STATUSES, OFFERS, CaseAction, OfferState, Outcome, Party
+from resolution_app.domain.enums import (
+    AMOUNT_ACTIONS,
+    CLOSED_STATUSES,
+    OFFER_ANSWERS,
+    OFFERS,
+    CaseAction,
+    OfferState,
+    Outcome,
+    Party,
+)
 from resolution_app.domain.errors import Conflict
 from resolution_app.domain.lifecycle import Transition
 from resolution_app.domain.money import format_money
@@ -82,7 +91,6 @@ def perform(
     return event
 
 
-OFFER_ANSWERS = frozenset({CaseAction.ACCEPT_OFFER, CaseAction.DECLINE_OFFER})
 AMOUNT_MOVES = AMOUNT_ACTIONS | OFFER_ANSWERS  # the people told hear how much
 
 
