@@ -44,6 +44,28 @@ class AnalyticsRange(rx.State, mixin=True):
     error: str = ""
     loaded: bool = False  # until the figures arrive the page shows placeholders, not zeros
 
+    @rx.event
+    async def load_analytics(self):
+        if not self.time_zone:  # a new tab: the figures wait for its time zone, so the weeks are its weeks
+            return rx.call_script("Intl.DateTimeFormat().resolvedOptions().timeZone", callback=type(self).set_zone)
+        return await self._reload()
+
+    @rx.event
+    async def set_zone(self, zone: str):
+        self.time_zone = str(zone) if str(zone) in TIME_ZONES else "UTC"
+        return await self._reload()
+
+    async def _reload(self):
+        try:
+            r = self._range()
+        except DomainError as error:
+            self.error, self.loaded = error.message, True
+            return None
+        return await self._load_figures(r)
+
+    async def _load_figures(self, r: DateRange):  # noqa: ANN202 - each page's own figures, and where to go if refused
+        raise NotImplementedError
+
     def _range(self) -> DateRange:
         params = self.router.url.query_parameters
         return range_from_query(
@@ -92,25 +114,7 @@ class CreatorAnalyticsState(AnalyticsRange, CreatorState):
     def figure_choices(self) -> list[list[str]]:
         return [[key, label] for key, label in CREATOR_FIGURES.items()]
 
-    @rx.event
-    async def load_analytics(self):
-        if not self.time_zone:  # a new tab: the figures wait for its time zone, so the weeks are its weeks
-            return rx.call_script(
-                "Intl.DateTimeFormat().resolvedOptions().timeZone", callback=CreatorAnalyticsState.set_zone
-            )
-        return await self._reload()
-
-    @rx.event
-    async def set_zone(self, zone: str):
-        self.time_zone = str(zone) if str(zone) in TIME_ZONES else "UTC"
-        return await self._reload()
-
-    async def _reload(self):
-        try:
-            r = self._range()
-        except DomainError as error:
-            self.error, self.loaded = error.message, True
-            return None
+    async def _load_figures(self, r: DateRange):
         try:
             user, page = await self._as_user(creator_analytics_page, r)
         except NotFound:
@@ -152,25 +156,7 @@ class ReviewAnalyticsState(AnalyticsRange, ReviewState):
     def export_url(self) -> str:
         return self._export(REVIEW_EXPORT)
 
-    @rx.event
-    async def load_analytics(self):
-        if not self.time_zone:
-            return rx.call_script(
-                "Intl.DateTimeFormat().resolvedOptions().timeZone", callback=ReviewAnalyticsState.set_zone
-            )
-        return await self._reload()
-
-    @rx.event
-    async def set_zone(self, zone: str):
-        self.time_zone = str(zone) if str(zone) in TIME_ZONES else "UTC"
-        return await self._reload()
-
-    async def _reload(self):
-        try:
-            r = self._range()
-        except DomainError as error:
-            self.error, self.loaded = error.message, True
-            return None
+    async def _load_figures(self, r: DateRange):
         try:
             user, analytics = await self._as_user(review_analytics, r)
         except NotFound:
