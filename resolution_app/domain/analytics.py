@@ -119,6 +119,20 @@ def percent_label(part: int, whole: int) -> str:
     return "—" if share is None else f"{share:g}%"
 
 
+def share_label(part: int, whole: int) -> str:
+    """A share with what it is of: "25% (3 of 12)", or "—" of nothing."""
+    return f"{percent_label(part, whole)} ({part:,} of {whole:,})" if whole else "—"
+
+
+@dataclass(frozen=True)
+class SummaryCard:
+    """One headline figure of an analytics page."""
+
+    label: str
+    value: str
+    detail: str
+
+
 def per_payment_label(cases: int, payments: int) -> str:
     """The claim rate, as a share of payments: "2.5% (3 cases / 120 payments)"."""
     return f"{percent_label(cases, payments)} ({cases:,} of {payments:,} payments)" if payments else "—"

@@ -20,11 +20,13 @@ from sqlmodel import Session, select
 
 from resolution_app.domain.analytics import (
     DateRange,
+    SummaryCard,
     duration_label,
     hours,
     per_payment_label,
     percent,
     percent_label,
+    share_label,
     short_day,
     weeks,
 )
@@ -193,25 +195,14 @@ class CreatorFigures:
             **{f"refunded_{a.currency}": float(to_decimal(a.amount_minor, a.currency)) for a in self.refunded_amounts},
             "cases_text": f"{self.cases:,}",
             "claim_rate_text": per_payment_label(self.cases, self.payments),
-            "refund_rate_text": _of_cases(self.refunded, self.cases),
+            "refund_rate_text": share_label(self.refunded, self.cases),
             "refunded_text": self.refunded_label,
-            "auto_refund_text": _of_cases(self.auto_refunded, self.cases),
-            "escalation_text": _of_cases(self.escalated, self.cases),
+            "auto_refund_text": share_label(self.auto_refunded, self.cases),
+            "escalation_text": share_label(self.escalated, self.cases),
             "response_median_text": duration_label(self.response_median),
             "response_p90_text": duration_label(self.response_p90),
             "responded_text": f"{self.responded:,}",
         }
-
-
-def _of_cases(part: int, cases: int) -> str:
-    return f"{percent_label(part, cases)} ({part:,} of {cases:,})" if cases else "—"
-
-
-@dataclass(frozen=True)
-class SummaryCard:
-    label: str
-    value: str
-    detail: str
 
 
 @dataclass(frozen=True)

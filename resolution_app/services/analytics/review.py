@@ -19,11 +19,13 @@ from sqlmodel import Session, select
 from resolution_app.domain.analytics import (
     DECISION_LABELS,
     DateRange,
+    SummaryCard,
     decision_label,
     duration_label,
     hours,
     percent,
     percent_label,
+    share_label,
     short_day,
     today_in,
     weeks,
@@ -152,20 +154,9 @@ class DecisionFigures:
             "decisions_text": f"{self.decisions:,}",
             "median_text": duration_label(self.median),
             "p90_text": duration_label(self.p90),
-            "appeal_text": _share(self.appealed, self.first_decisions),
-            "overturn_text": _share(self.overturned, self.appeal_decisions),
+            "appeal_text": share_label(self.appealed, self.first_decisions),
+            "overturn_text": share_label(self.overturned, self.appeal_decisions),
         }
-
-
-def _share(part: int, whole: int) -> str:
-    return f"{percent_label(part, whole)} ({part:,} of {whole:,})" if whole else "—"
-
-
-@dataclass(frozen=True)
-class SummaryCard:
-    label: str
-    value: str
-    detail: str
 
 
 @dataclass(frozen=True)
