@@ -5,8 +5,9 @@
 
 The platform of bench/creator_table.py: 1,000,000 cases, 100,000 of them the measured business's, whose owner makes
 a read key. Each figure is the median of a few GET /api/v1/resolution_center_cases?first=25 through the whole app in
-this process (Starlette's TestClient on the ASGI app, one event loop for all requests: routing, the key check and its
-rate-limit count, the keyset query, the list entries, the response model and its JSON), page 50 with the cursor a
+this process (httpx's ASGI transport on one event loop for all requests, as a server's: routing, the key check and its
+rate-limit count, the keyset query, the list entries, the response model and its JSON; Starlette's TestClient, which
+hops threads nine times a request, cost 2-5 ms of its own, more than the rows), page 50 with the cursor a
 client got walking there; beside it the floor, the hand-written SQL for the same rows (the columns a list entry
 shows, the same keyset predicate and order, LIMIT 26 for a page of 25), and the same work by hand (the key checked
 and counted in a transaction, then those rows). The runs take turns, so that each sees the same load: the client,
@@ -14,6 +15,7 @@ the app and PostgreSQL share the machine's cores. Also shown: what the client an
 """
 
 import argparse
+import asyncio
 import base64
 import hashlib
 import os
@@ -35,7 +37,6 @@ from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
-from starlette.testclient import TestClient
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -85,7 +86,25 @@ PLAIN_COUNT = (
 # --- Through the API -------------------------------------------------------------------------------------------------
 
 
-def api_get(client: TestClient, headers: dict[str, str], after: str | None) -> httpx.Response:
+class AsgiClient:
+    """Requests straight into an ASGI app on one event loop of this thread, as a server's loop would run them."""
+
+    def __init__(self, app: Any) -> None:
+        self.loop = asyncio.new_event_loop()
+        self.client = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://bench")
+
+    def get(self, url: str, **options: Any) -> httpx.Response:
+        return self.loop.run_until_complete(self.client.get(url, **options))
+
+    def __enter__(self) -> "AsgiClient":
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.loop.run_until_complete(self.client.aclose())
+        self.loop.close()
+
+
+def api_get(client: AsgiClient, headers: dict[str, str], after: str | None) -> httpx.Response:
     return client.get(CASES, params={"first": PAGE} | ({"after": after} if after else {}), headers=headers)
 
 
@@ -100,7 +119,7 @@ def api_page(answer: httpx.Response) -> tuple[list[tuple], str]:
     return entries, page["page_info"]["end_cursor"]
 
 
-def walk_to(client: TestClient, headers: dict[str, str], page: int) -> str:
+def walk_to(client: AsgiClient, headers: dict[str, str], page: int) -> str:
     """The `after` cursor of the page, as a client gets it: following end_cursor from the first page."""
     cursor = None
     for _ in range(page - 1):
@@ -174,7 +193,7 @@ def print_list(engine: Engine, owner: User, runs: int) -> list[str]:
     print(f"\nGET {CASES}?first={PAGE}, ms: the API in this process beside the same rows by hand")
     print(f"  {'':<9}{'API':>6}{'rows by hand':>14}{'ratio':>7}{'key check + rows by hand':>26}{'ratio':>7}")
     figures: dict[str, tuple[float, float]] = {}  # (API, rows by hand) seconds by RESULT name
-    with TestClient(api) as client:  # one event loop and thread pool for every request, as in a server
+    with AsgiClient(api) as client:  # one event loop and thread pool for every request, as in a server
         later = walk_to(client, headers, LATER_PAGE)
         with reads.connect() as connection:
             expected = platform.run_sql(connection, PLAIN_OFFSET, {"business_id": business_id}).scalars().all()
@@ -193,13 +212,13 @@ def print_list(engine: Engine, owner: User, runs: int) -> list[str]:
             cells = f"{platform.ms(served):>6}{platform.ms(plain):>14}{served / plain:>7.2f}"
             print(f"  page {page:<4}{cells}{platform.ms(whole):>26}{served / whole:>7.2f}")
             figures["api_list_first_page" if page == 1 else f"api_list_page_{page}"] = served, plain
-        with TestClient(BARE) as bare:
+        with AsgiClient(BARE) as bare:
             (alone, bare_answer), (refused, answer) = timed_together(
                 {"client": lambda: bare.get("/"), "no key": lambda: client.get(CASES)}, runs
             ).values()
         if bare_answer.status_code != 200 or answer.status_code != 401:
             raise SystemExit("The bare route failed, or a request without a key was not refused.")
-    print(f"  the client alone, TestClient on a bare Starlette route: {platform.ms(alone)} ms")
+    print(f"  the client alone, on a bare Starlette route: {platform.ms(alone)} ms")
     print(f"  the HTTP stack, a request refused before any SQL (no key, 401): {platform.ms(refused)} ms")
     print(f"  the client, the app and PostgreSQL share this machine's {os.cpu_count()} cores")
     worse = max(figures.values(), key=lambda figure: figure[0] / figure[1])
