@@ -5,7 +5,7 @@ is the browser's. Only aggregated rows reach the state: a few dozen weeks, five 
 """
 
 from dataclasses import asdict
-from typing import Any
+from typing import Any, ClassVar
 from urllib.parse import urlencode
 
 import reflex as rx
@@ -37,6 +37,8 @@ CREATOR_FIGURES = {
 
 class AnalyticsRange(rx.State, mixin=True):
     """What both pages share: the range in the URL and the inputs, the browser's time zone, the export's link."""
+
+    _path: ClassVar[str]  # the page's own address
 
     first: str = ""  # ISO dates of the range shown
     last: str = ""
@@ -80,8 +82,10 @@ class AnalyticsRange(rx.State, mixin=True):
         query = {"from": self.first, "to": self.last, "time_zone": self.time_zone or "UTC"}
         return f"{path}?{urlencode(query)}"
 
-    def _moved(self, path: str, name: str, value: str) -> rx.event.EventSpec | None:
+    @rx.event
+    def set_date(self, name: str, value: str):
         """The page at its new range's address; a date that can't be read says why and changes nothing."""
+        name = str(name)
         if name not in RANGE_FIELDS:
             return None
         wanted = {"from": self.first, "to": self.last, name: str(value)[:20]}
@@ -90,7 +94,7 @@ class AnalyticsRange(rx.State, mixin=True):
         except DomainError as error:
             self.error = error.message
             return None
-        return rx.redirect(f"{path}?{urlencode({'from': r.first.isoformat(), 'to': r.last.isoformat()})}")
+        return rx.redirect(f"{self._path}?{urlencode({'from': r.first.isoformat(), 'to': r.last.isoformat()})}")
 
 
 def _rows(figures: list) -> list[dict[str, Any]]:
@@ -98,6 +102,7 @@ def _rows(figures: list) -> list[dict[str, Any]]:
 
 
 class CreatorAnalyticsState(AnalyticsRange, CreatorState):
+    _path: ClassVar[str] = CREATOR_PATH
     figure: str = "cases"
     cards: list[dict[str, str]] = []
     weeks: list[dict[str, Any]] = []
@@ -136,16 +141,13 @@ class CreatorAnalyticsState(AnalyticsRange, CreatorState):
         return self._show_range(r)
 
     @rx.event
-    def set_date(self, name: str, value: str):
-        return self._moved(CREATOR_PATH, str(name), str(value))
-
-    @rx.event
     def show_figure(self, figure: str):
         if str(figure) in CREATOR_FIGURES:
             self.figure = str(figure)
 
 
 class ReviewAnalyticsState(AnalyticsRange, ReviewState):
+    _path: ClassVar[str] = REVIEW_PATH
     cards: list[dict[str, str]] = []
     queue_days: list[dict[str, Any]] = []
     weeks: list[dict[str, Any]] = []
@@ -171,7 +173,3 @@ class ReviewAnalyticsState(AnalyticsRange, ReviewState):
         self.reviewers = _rows(analytics.reviewers)
         self.error, self.loaded = "", True
         return self._show_range(r)
-
-    @rx.event
-    def set_date(self, name: str, value: str):
-        return self._moved(REVIEW_PATH, str(name), str(value))

@@ -40,6 +40,13 @@ class SavedRepliesState(CreatorState):
         view = await asyncio.to_thread(saved_replies.replies_view, user, self.search)
         self.replies, self.total, self.may_manage, self.loaded = view.replies, view.total, view.may_manage, True
 
+    async def _refresh_or_tell(self, user: User) -> None:
+        """The list as it is now, or why it can't be shown."""
+        try:
+            await self._refresh(user)
+        except DomainError as error:
+            self._tell(error=error.message)
+
     def _tell(self, *, error: str = "", field: str = "", notice: str = "") -> None:
         self.error, self.error_field, self.notice = error, field, notice
 
@@ -55,10 +62,7 @@ class SavedRepliesState(CreatorState):
             return self._not_creator()
         self._tell()
         self.deleting = 0
-        try:
-            await self._refresh(user)
-        except DomainError as error:
-            self._tell(error=error.message)
+        await self._refresh_or_tell(user)
         return None
 
     @rx.event
@@ -67,10 +71,7 @@ class SavedRepliesState(CreatorState):
         if user is None:
             return self._not_creator()
         self.search = typed(search)[: saved_replies.SEARCH_MAX_CHARS]
-        try:
-            await self._refresh(user)
-        except DomainError as error:
-            self._tell(error=error.message)
+        await self._refresh_or_tell(user)
         return None
 
     @rx.event
