@@ -182,6 +182,14 @@ def test_no_valid_key_is_401_and_reveals_nothing(world, client, header):
     assert world.case(case_id).version == 1
 
 
+@pytest.mark.parametrize("header", [None, "Basic abc", "Bearer not-a-key"])
+def test_a_request_without_a_key_is_refused_before_its_parameters_are_read(world, client, header):
+    case_id = _open(world)
+    headers = {"Authorization": header} if header else {}
+    _error(client.get(CASES, params={"first": 0}, headers=headers), 401, "authentication_failed")
+    _error(client.post(f"{CASES}/{case_id}/deny", json={}, headers=headers), 401, "authentication_failed")
+
+
 def test_a_revoked_key_is_refused_at_once(world, client):
     made = api_keys.create_key(world.creator, "Old", "read")
     headers = {"Authorization": f"Bearer {made.secret}"}

@@ -33,7 +33,7 @@ def test_a_key_is_shown_once_and_kept_only_as_its_hash(world):
     (row,) = api_keys.keys_view(world.creator).keys
     assert (row.name, row.scope_label, row.created_by, row.last_used_at) == ("Help desk", "Read", "Casey Creator", None)
     caller = api_keys.authenticate(made.secret)
-    assert (caller.business_id, caller.scope, caller.user.id, caller.may_write) == (
+    assert (caller.business_id, caller.scope, caller.user_id, caller.may_write) == (
         business_id,
         ApiScope.READ,
         world.creator.id,

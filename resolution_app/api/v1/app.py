@@ -38,14 +38,26 @@ app.add_route("/docs", docs_page, include_in_schema=False)
 bearer = HTTPBearer(auto_error=False, description="An API key from Settings → Developers.")
 
 
-def api_caller(credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]) -> ApiCaller:
-    found = api_keys.authenticate(credentials.credentials) if credentials else None
+async def bearer_key(credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]) -> str:
+    """The key as sent. None, or text no key looks like, is refused here, before the request's parameters are read;
+    a key of the right shape is checked by the route itself (authenticated), in the worker thread it runs in: as a
+    synchronous dependency, FastAPI would run that check in a thread of its own first, and the second hop cost
+    about as much as the check's statement."""
+    if credentials is None or not api_keys.looks_like_key(credentials.credentials):
+        raise errors.Unauthorized(errors.NO_KEY)
+    return credentials.credentials
+
+
+Key = Annotated[str, Depends(bearer_key)]
+
+
+def authenticated(key: str) -> ApiCaller:
+    found = api_keys.authenticate(key)
     if found is None:
         raise errors.Unauthorized(errors.NO_KEY)
     return found
 
 
-Caller = Annotated[ApiCaller, Depends(api_caller)]
 IdempotencyKey = Annotated[
     str | None,
     Header(
@@ -107,7 +119,8 @@ class ListParameters(Strict):
 
 
 @app.get("/resolution_center_cases", response_model=CaseList, summary="List cases, newest first")
-def list_cases(caller: Caller, asked: Annotated[ListParameters, Query()]) -> Response:
+def list_cases(key: Key, asked: Annotated[ListParameters, Query()]) -> Response:
+    caller = authenticated(key)
     query = api_cases.CaseQuery(
         asked.status, asked.reason, asked.created_after, asked.created_before, asked.first, asked.after
     )
@@ -117,8 +130,8 @@ def list_cases(caller: Caller, asked: Annotated[ListParameters, Query()]) -> Res
 
 
 @app.get("/resolution_center_cases/{case_id}", response_model=CaseResource, summary="Read a case")
-def get_case(caller: Caller, case_id: int) -> Response:
-    return _json(api_cases.get_case(caller, case_id))
+def get_case(key: Key, case_id: int) -> Response:
+    return _json(api_cases.get_case(authenticated(key), case_id))
 
 
 def _json(model: BaseModel, status_code: int = 200) -> Response:
@@ -128,13 +141,20 @@ def _json(model: BaseModel, status_code: int = 200) -> Response:
 
 
 def _once(
-    request: Request, caller: ApiCaller, key: str | None, sent: dict | None, act: Callable[[], CaseResource], done: int
+    request: Request,
+    caller: ApiCaller,
+    idempotency_key: str | None,
+    sent: dict | None,
+    act: Callable[[], CaseResource],
+    done: int,
 ) -> Response:
     """Act and answer; with an Idempotency-Key, only the first request with it acts and every repeat gets its
     answer, byte for byte (errors included: a repeat never acts a second time)."""
-    if key is None:
+    if idempotency_key is None:
         return _json(act(), done)
-    first = idempotency.claim(caller.key_id, key, idempotency.request_hash(request.method, request.url.path, sent))
+    first = idempotency.claim(
+        caller.key_id, idempotency_key, idempotency.request_hash(request.method, request.url.path, sent)
+    )
     if first is not None:
         return _replayed(first)
     try:
@@ -143,9 +163,9 @@ def _once(
         answer = errors.error_response(error)
     except Exception:
         failed = JSONResponse(errors.body(500, "The request failed midway."), status_code=500)
-        idempotency.keep(caller.key_id, key, _answer(failed))
+        idempotency.keep(caller.key_id, idempotency_key, _answer(failed))
         raise
-    idempotency.keep(caller.key_id, key, _answer(answer))
+    idempotency.keep(caller.key_id, idempotency_key, _answer(answer))
     return answer
 
 
@@ -162,22 +182,25 @@ ACTED = {200: {"description": "The case as it is now.", "model": CaseResource}}
 
 
 @app.post("/resolution_center_cases/{case_id}/accept", responses=ACTED, summary="Accept: refund the buyer")
-def accept(request: Request, caller: Caller, case_id: int, key: IdempotencyKey = None) -> Response:
-    return _once(request, caller, key, None, partial(api_cases.take_action, caller, case_id, "accept"), 200)
+def accept(request: Request, key: Key, case_id: int, idempotency_key: IdempotencyKey = None) -> Response:
+    caller = authenticated(key)
+    return _once(request, caller, idempotency_key, None, partial(api_cases.take_action, caller, case_id, "accept"), 200)
 
 
 @app.post("/resolution_center_cases/{case_id}/deny", responses=ACTED, summary="Deny, saying why")
-def deny(request: Request, caller: Caller, case_id: int, denial: Denial, key: IdempotencyKey = None) -> Response:
+def deny(request: Request, key: Key, case_id: int, denial: Denial, idempotency_key: IdempotencyKey = None) -> Response:
+    caller = authenticated(key)
     act = partial(api_cases.take_action, caller, case_id, "deny", denial.message)
-    return _once(request, caller, key, denial.model_dump(), act, 200)
+    return _once(request, caller, idempotency_key, denial.model_dump(), act, 200)
 
 
 @app.post("/resolution_center_cases/{case_id}/request_info", responses=ACTED, summary="Ask the buyer for more")
 def request_info(
-    request: Request, caller: Caller, case_id: int, asked: Question, key: IdempotencyKey = None
+    request: Request, key: Key, case_id: int, asked: Question, idempotency_key: IdempotencyKey = None
 ) -> Response:
+    caller = authenticated(key)
     act = partial(api_cases.take_action, caller, case_id, "request_info", asked.question)
-    return _once(request, caller, key, asked.model_dump(), act, 200)
+    return _once(request, caller, idempotency_key, asked.model_dump(), act, 200)
 
 
 @app.post(
@@ -187,7 +210,8 @@ def request_info(
     summary="Write to the buyer",
 )
 def send_message(
-    request: Request, caller: Caller, case_id: int, message: NewMessage, key: IdempotencyKey = None
+    request: Request, key: Key, case_id: int, message: NewMessage, idempotency_key: IdempotencyKey = None
 ) -> Response:
+    caller = authenticated(key)
     act = partial(api_cases.send_message, caller, case_id, message.body)
-    return _once(request, caller, key, message.model_dump(), act, 201)
+    return _once(request, caller, idempotency_key, message.model_dump(), act, 201)

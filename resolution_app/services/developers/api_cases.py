@@ -9,8 +9,9 @@ import base64
 import binascii
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import cache
 
-from sqlalchemy import Row, tuple_
+from sqlalchemy import ColumnElement, Row, Select, bindparam, tuple_
 from sqlmodel import Session
 
 from resolution_app.domain.enums import CaseStatus, Party, Reason
@@ -18,7 +19,7 @@ from resolution_app.domain.errors import Forbidden, InvalidInput, NotFound
 from resolution_app.domain.ids import is_row_id
 from resolution_app.infra.clock import clock
 from resolution_app.infra.db import read
-from resolution_app.models import Case
+from resolution_app.models import Case, User
 from resolution_app.services import case_actions
 from resolution_app.services.access import CASE_NOT_FOUND, may_act
 from resolution_app.services.developers.api_keys import ApiCaller
@@ -29,7 +30,7 @@ from resolution_app.services.developers.case_resource import (
     CaseResource,
     available_actions,
     case_resource,
-    list_item,
+    list_items,
 )
 
 MAX_PAGE = 100
@@ -77,30 +78,54 @@ def _utc(moment: datetime | None) -> datetime | None:
     return moment.replace(tzinfo=UTC)
 
 
+# Each filter's condition on bind parameters, so that the list's statement for a set of filters is built once
+# (_list_statement) and executed as the very object SQLAlchemy compiled: a statement built per request cost more
+# than its rows, in building and in matching the cached compilation to it.
+_CONDITIONS: dict[str, ColumnElement[bool]] = {
+    "status": Case.status == bindparam("status"),
+    "reason": Case.reason == bindparam("reason"),
+    "created_after": Case.opened_at > bindparam("created_after"),
+    "created_before": Case.opened_at < bindparam("created_before"),
+    # As a row value the keyset bounds the index scan; spelt out with OR it would only filter it.
+    "after": tuple_(Case.opened_at, Case.id)
+    < tuple_(bindparam("after_at", type_=Case.opened_at.type), bindparam("after_id", type_=Case.id.type)),
+}
+
+
+@cache
+def _list_statement(filters: frozenset[str]) -> Select:
+    chosen = (condition for name, condition in _CONDITIONS.items() if name in filters)
+    statement = LIST_COLUMNS.where(Case.business_id == bindparam("business_id"), *chosen)
+    # The order of ix_case_business_opened_desc, so a page is read straight off the index.
+    return statement.order_by(Case.opened_at.desc().nulls_last(), Case.id.desc()).limit(bindparam("limit"))
+
+
+def _list_values(caller: ApiCaller, query: CaseQuery) -> dict[str, object]:
+    """The values of the list statement's bind parameters (those of filters not asked for go unused)."""
+    after_at, after_id = _position(query.after) if query.after else (None, None)
+    return {
+        "business_id": caller.business_id,
+        "status": query.status,
+        "reason": query.reason,
+        "created_after": _utc(query.created_after),
+        "created_before": _utc(query.created_before),
+        "after_at": after_at,
+        "after_id": after_id,
+        "limit": query.first + 1,  # one more than the page, to know whether another follows
+    }
+
+
 def list_cases(caller: ApiCaller, query: CaseQuery) -> CasePage:
     """The key's business's cases, newest first, `first` at a time after the cursor `after`."""
     if not 1 <= query.first <= MAX_PAGE:
         raise InvalidInput(f"`first` is from 1 to {MAX_PAGE}.", field="first")
-    statement = LIST_COLUMNS.where(Case.business_id == caller.business_id)
-    if query.status is not None:
-        statement = statement.where(Case.status == query.status)
-    if query.reason is not None:
-        statement = statement.where(Case.reason == query.reason)
-    if query.created_after is not None:
-        statement = statement.where(Case.opened_at > _utc(query.created_after))
-    if query.created_before is not None:
-        statement = statement.where(Case.opened_at < _utc(query.created_before))
-    if query.after:
-        at, case_id = _position(query.after)
-        # As a row value the keyset bounds the index scan; spelt out with OR it would only filter it.
-        statement = statement.where(tuple_(Case.opened_at, Case.id) < tuple_(at, case_id))
-    # The order of ix_case_business_opened_desc, so a page is read straight off the index.
-    statement = statement.order_by(Case.opened_at.desc().nulls_last(), Case.id.desc()).limit(query.first + 1)
+    values = _list_values(caller, query)
+    statement = _list_statement(frozenset(name for name in _CONDITIONS if getattr(query, name)))
     with read() as session:
-        rows = session.connection().execute(statement).all()  # Core: plain rows, no ORM loading
+        rows = session.connection().execute(statement, values).all()  # Core: plain rows, no ORM loading
     shown = rows[: query.first]
     return CasePage(
-        cases=[list_item(row) for row in shown],
+        cases=list_items(shown),
         has_next_page=len(rows) > query.first,
         end_cursor=_cursor(shown[-1]) if shown else None,
     )
@@ -114,14 +139,18 @@ def _business_case(session: Session, caller: ApiCaller, case_id: int, *, lock: b
     return case
 
 
+def _maker(session: Session, caller: ApiCaller) -> User:
+    """The member the key acts as."""
+    return session.get_one(User, caller.user_id)
+
+
 def get_case(caller: ApiCaller, case_id: int) -> CaseResource:
     now = clock.now()
     with read() as session:
         case = _business_case(session, caller, case_id)
-        acting = caller.may_write and may_act(session, caller.user, case, Party.CREATOR)
-        return case_resource(
-            session, case, now, actions=available_actions(case, now, may_act=acting), links_for=caller.user
-        )
+        maker = _maker(session, caller)
+        acting = caller.may_write and may_act(session, maker, case, Party.CREATOR)
+        return case_resource(session, case, now, actions=available_actions(case, now, may_act=acting), links_for=maker)
 
 
 def take_action(caller: ApiCaller, case_id: int, action: str, text: str = "") -> CaseResource:
@@ -130,8 +159,8 @@ def take_action(caller: ApiCaller, case_id: int, action: str, text: str = "") ->
     if action not in API_ACTIONS:
         raise InvalidInput("Unknown action.")
     with read() as session:
-        version = _business_case(session, caller, case_id).version
-    case_actions.act(caller.user, case_id, Party.CREATOR, API_ACTIONS[action], expected_version=version, text=text)
+        version, maker = _business_case(session, caller, case_id).version, _maker(session, caller)
+    case_actions.act(maker, case_id, Party.CREATOR, API_ACTIONS[action], expected_version=version, text=text)
     return get_case(caller, case_id)
 
 
@@ -139,7 +168,8 @@ def send_message(caller: ApiCaller, case_id: int, body: str) -> CaseResource:
     _require_write(caller)
     with read() as session:
         _business_case(session, caller, case_id)
-    case_actions.send_message(caller.user, case_id, Party.CREATOR, body)
+        maker = _maker(session, caller)
+    case_actions.send_message(maker, case_id, Party.CREATOR, body)
     return get_case(caller, case_id)
 
 

@@ -51,12 +51,13 @@ class KeyRow:
 
 @dataclass(frozen=True)
 class ApiCaller:
-    """Who a valid key speaks for: its maker, in its business, within its scope."""
+    """Who a valid key speaks for: its maker, in its business, within its scope. The maker is loaded only by what
+    acts or mints file links as them (api_cases), not for every request."""
 
     key_id: int
     business_id: int
     scope: ApiScope
-    user: User
+    user_id: int
 
     @property
     def may_write(self) -> bool:
@@ -175,17 +176,20 @@ _AUTHENTICATE = text(
 )
 
 
+def looks_like_key(secret: str) -> bool:
+    return secret.startswith(KEY_PREFIX) and len(secret) <= 200
+
+
 def authenticate(secret: str) -> ApiCaller | None:
     """The caller a bearer key speaks for; None for a key that is unknown, malformed or revoked, or whose maker is no
     longer a member of its business. Each call counts against the key's rate limit (RateLimited past it)."""
-    if not secret.startswith(KEY_PREFIX) or len(secret) > 200:
+    if not looks_like_key(secret):
         return None
     now = clock.now()
     values = {"hash": _hash(secret), "window": window_of(now), "now": now, "stale": now - LAST_USED_EVERY}
     with read() as session:  # the statement commits as it runs
         found = session.execute(_AUTHENTICATE, values).first()
-        if found is None:
-            return None
-        check(found.requests, now)
-        user = session.get(User, found.created_by_id)
-    return ApiCaller(key_id=found.id, business_id=found.business_id, scope=ApiScope(found.scope), user=user)
+    if found is None:
+        return None
+    check(found.requests, now)
+    return ApiCaller(found.id, found.business_id, ApiScope(found.scope), user_id=found.created_by_id)

@@ -4,9 +4,10 @@ Built from the tables in the caller's session, so a webhook event is written in 
 it tells of. Amounts are integers in the currency's minor unit, as payment APIs give them; times are UTC.
 """
 
+from collections.abc import Sequence
 from datetime import datetime
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, TypeAdapter
 from sqlalchemy import Row, Select
 from sqlmodel import Session, select
 
@@ -178,14 +179,26 @@ LIST_COLUMNS: Select = (
 )
 
 
-def list_item(row: Row) -> CaseListItem:
-    """A row of LIST_COLUMNS as the list shows it."""
-    buyer = Buyer(name=row.buyer_name, email=row.buyer_email, username=row.buyer_username)
-    return CaseListItem(**_list_fields(row, ProductRef(id=row.product_id, name=row.product), buyer))
+_LIST_ITEMS = TypeAdapter(list[CaseListItem])
 
 
-def _list_fields(case: Case | Row, product: ProductRef, buyer: Buyer) -> dict:
-    """The list entry's fields of a case, or of a LIST_COLUMNS row (the same names)."""
+def list_items(rows: Sequence[Row]) -> list[CaseListItem]:
+    """Rows of LIST_COLUMNS as the list shows them, validated in one pass: a model built per entry and per part of it
+    cost more than the page's query."""
+    return _LIST_ITEMS.validate_python(
+        [
+            _list_fields(
+                row,
+                {"id": row.product_id, "name": row.product},
+                {"name": row.buyer_name, "email": row.buyer_email, "username": row.buyer_username},
+            )
+            for row in rows
+        ]
+    )
+
+
+def _list_fields(case: Case | Row, product: dict, buyer: dict) -> dict:
+    """The list entry's fields of a case, or of a LIST_COLUMNS row (the same names); its parts as plain values."""
     return {
         "id": case.id,
         "reason": case.reason,
@@ -209,8 +222,8 @@ def _status_fields(case: Case | Row) -> dict:
     }
 
 
-def _money(amount: int, currency: str) -> Money:
-    return Money(amount=amount, currency=currency, formatted=format_money(amount, currency))
+def _money(amount: int, currency: str) -> dict:
+    return {"amount": amount, "currency": currency, "formatted": format_money(amount, currency)}
 
 
 def case_resource(
@@ -233,9 +246,9 @@ def case_resource(
     )
     messages = list(session.exec(select(Message).where(Message.case_id == case.id).order_by(Message.id)))
     attachments = list(session.exec(select(Attachment).where(Attachment.case_id == case.id).order_by(Attachment.id)))
-    buyer_ref = Buyer(name=buyer.name, email=buyer.email, username=buyer.username)
+    buyer_ref = {"name": buyer.name, "email": buyer.email, "username": buyer.username}
     return CaseResource(
-        **_list_fields(case, ProductRef(id=product.id, name=product.name), buyer_ref),
+        **_list_fields(case, {"id": product.id, "name": product.name}, buyer_ref),
         description=case.description,
         outcome=case.outcome,
         payment=PaymentRef(
