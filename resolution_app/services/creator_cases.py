@@ -3,6 +3,7 @@
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from functools import cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import (
@@ -172,24 +173,63 @@ class TableView:
     columns: list[str]
 
 
-def _scoped(query: Select, business_ids: list[int]) -> Select:
-    return query.where(Case.business_id.in_(business_ids))
+@dataclass(frozen=True)
+class _Shape:
+    """What a filter's statements depend on apart from values: which conditions they have, and their order. Each
+    statement is built once per shape, on bind parameters (see _values), and run as the very object SQLAlchemy
+    compiled: built afresh for each page, building it and matching it to its cached compilation took 1-2 ms of a
+    4-6 ms page."""
+
+    opened_from: bool
+    opened_to: bool
+    status: str  # "", WAITING_FILTER or ONE_STATUS
+    reason: bool
+    search: bool
+    sort: str
+    descending: bool
 
 
-def _filtered(query: Select, f: CaseFilter) -> Select:
-    if f.opened_from:
-        query = query.where(Case.opened_at >= f.day_start(f.opened_from))
-    if f.opened_to:
-        query = query.where(Case.opened_at < f.day_start(f.opened_to + timedelta(days=1)))
-    if f.status == WAITING_FILTER:
-        query = query.where(Case.status.in_(WAITING_ON_CREATOR))
-    elif f.status:
-        query = query.where(Case.status == f.status)
-    if f.reason:
-        query = query.where(Case.reason == f.reason)
-    if f.search.strip():
-        needle = f"%{f.search.strip().lower()}%"
-        query = query.where(User.search_text.like(needle))  # one trigram index answers it
+ONE_STATUS = "one"
+
+
+def _shape(f: CaseFilter) -> _Shape:
+    status = f.status if f.status in ("", WAITING_FILTER) else ONE_STATUS
+    search = bool(f.search.strip())
+    return _Shape(bool(f.opened_from), bool(f.opened_to), status, bool(f.reason), search, f.sort, f.descending)
+
+
+def _values(f: CaseFilter, business_ids: list[int]) -> dict[str, object]:
+    """The values of the bind parameters of _filtered (those of conditions a statement lacks go unused)."""
+    return {
+        "business_ids": business_ids,
+        "opened_from": f.day_start(f.opened_from) if f.opened_from else None,
+        "opened_before": f.day_start(f.opened_to + timedelta(days=1)) if f.opened_to else None,
+        "waiting": [status.value for status in WAITING_ON_CREATOR],
+        "status": f.status,
+        "reason": f.reason,
+        "needle": f"%{f.search.strip().lower()}%",
+    }
+
+
+def _filtered(query: Select, shape: _Shape) -> Select:
+    """The query limited to the businesses' cases that meet the shape's conditions.
+
+    Statuses (of a closed set) are written into the statement rather than sent apart (literal_execute): the prepared
+    statement's plan then knows which statuses it counts. Sent as parameters, the plan guessed, and a count took
+    1.6 ms where the same with the statuses written in took 1.1."""
+    query = query.where(Case.business_id.in_(bindparam("business_ids", expanding=True)))
+    if shape.opened_from:
+        query = query.where(Case.opened_at >= bindparam("opened_from"))
+    if shape.opened_to:
+        query = query.where(Case.opened_at < bindparam("opened_before"))
+    if shape.status == WAITING_FILTER:
+        query = query.where(Case.status.in_(bindparam("waiting", expanding=True, literal_execute=True)))
+    elif shape.status:
+        query = query.where(Case.status == bindparam("status", literal_execute=True))
+    if shape.reason:
+        query = query.where(Case.reason == bindparam("reason"))
+    if shape.search:
+        query = query.where(User.search_text.like(bindparam("needle")))  # one trigram index answers it
     return query
 
 
@@ -236,35 +276,49 @@ _NOTHING = {key: literal_column("0" if key == "amount" else "interval '0'") for 
 _SPARSE_ORDERS = _orders({key: column + _NOTHING[key] for key, column in SORTS.items()})
 
 
-def _rows_query(business_ids: list[int], f: CaseFilter, rows: Select = _ROWS) -> Select:
-    return _filtered(_scoped(rows.order_by(*_ORDERS[f.sort, f.descending]), business_ids), f)
+def _rows_query(shape: _Shape, rows: Select = _ROWS) -> Select:
+    return _filtered(rows.order_by(*_ORDERS[shape.sort, shape.descending]), shape)
 
 
-def _page_query(business_ids: list[int], f: CaseFilter, total: int, page: int, page_size: int) -> Select:
-    """One page of rows, read the way the number of matches suits."""
-    offset = (page - 1) * page_size
-    if total > SPARSE_MATCHES or f.sort not in SPARSE_SORTS:
-        return _rows_query(business_ids, f).offset(offset).limit(page_size)
+_OFFSET, _LIMIT = bindparam("offset"), bindparam("limit")
+
+
+@cache
+def _count_statement(shape: _Shape) -> Select:
+    query = select(func.count()).select_from(Case)  # count(*), not count(id): the index alone can answer it
+    if shape.search:
+        query = query.join(User, User.id == Case.buyer_id)
+    return _filtered(query, shape)
+
+
+@cache
+def _page_statement(shape: _Shape, sparse: bool) -> Select:
+    """One page of rows, read the way the number of matches suits (see SPARSE_MATCHES)."""
+    if not sparse:
+        return _rows_query(shape).offset(_OFFSET).limit(_LIMIT)
     # The page's cases chosen from the case table alone, then joined: joining every match before sorting cost more.
-    chosen = select(Case.id).order_by(*_SPARSE_ORDERS[f.sort, f.descending]).offset(offset).limit(page_size)
-    chosen = _filtered(_scoped(chosen, business_ids), f).subquery()
-    return _ROWS.join(chosen, chosen.c.id == Case.id).order_by(*_ORDERS[f.sort, f.descending])
+    chosen = select(Case.id).order_by(*_SPARSE_ORDERS[shape.sort, shape.descending]).offset(_OFFSET).limit(_LIMIT)
+    chosen = _filtered(chosen, shape).subquery()
+    return _ROWS.join(chosen, chosen.c.id == Case.id).order_by(*_ORDERS[shape.sort, shape.descending])
 
 
-def _searched_query(business_ids: list[int], f: CaseFilter, page: int, page_size: int) -> Select:
+@cache
+def _searched_statement(shape: _Shape) -> Select:
     """A search's page and its count in one statement. Its matches are the cases of the customers the trigram index
     found, joined by hash to the business's cases as the covering index ix_case_business_buyer holds them, whatever
     the sort; counting them (a window over the same matches) then costs nothing more, where a count of its own read
     them all a second time. Materialized, so the planner can't sort the business's every case first instead. Walking
     the sort's index took 100-130 ms where the other filters run against the sort (waiting cases have no resolved
     date)."""
-    matched = select(Case.id, SORTS[f.sort].label("sort_value")).join(User, User.id == Case.buyer_id)
-    matched = _filtered(_scoped(matched, business_ids), f).cte("matched").prefix_with("MATERIALIZED")
-    value = matched.c.sort_value.desc() if f.descending else matched.c.sort_value.asc()
+    matched = select(Case.id, SORTS[shape.sort].label("sort_value")).join(User, User.id == Case.buyer_id)
+    matched = _filtered(matched, shape).cte("matched").prefix_with("MATERIALIZED")
+    value = matched.c.sort_value.desc() if shape.descending else matched.c.sort_value.asc()
     chosen = select(matched.c.id, func.count().over().label("total")).order_by(value.nulls_last(), matched.c.id.desc())
-    chosen = chosen.offset((page - 1) * page_size).limit(page_size).subquery()
+    chosen = chosen.offset(_OFFSET).limit(_LIMIT).subquery()
     return (
-        _ROWS.add_columns(chosen.c.total).join(chosen, chosen.c.id == Case.id).order_by(*_ORDERS[f.sort, f.descending])
+        _ROWS.add_columns(chosen.c.total)
+        .join(chosen, chosen.c.id == Case.id)
+        .order_by(*_ORDERS[shape.sort, shape.descending])
     )
 
 
@@ -292,11 +346,8 @@ def _row(r: Row, now: datetime) -> CaseRow:
     )
 
 
-def _count(session: Session, business_ids: list[int], f: CaseFilter) -> int:
-    query = select(func.count()).select_from(Case)  # count(*), not count(id): the index alone can answer it
-    if f.search.strip():
-        query = query.join(User, User.id == Case.buyer_id)
-    return session.connection().execute(_filtered(_scoped(query, business_ids), f)).scalar_one()
+def _count(session: Session, shape: _Shape, values: dict[str, object]) -> int:
+    return session.connection().execute(_count_statement(shape), values).scalar_one()
 
 
 def _pages(total: int, page_size: int) -> int:
@@ -306,23 +357,29 @@ def _pages(total: int, page_size: int) -> int:
 def _page(session: Session, business_ids: list[int], f: CaseFilter, page: int, page_size: int) -> CasePage:
     if not business_ids:
         return CasePage(rows=[], total=0, page=1, pages=1)
-    if f.search.strip():
-        return _searched_page(session, business_ids, f, max(1, min(page, MOST_CASES // page_size + 1)), page_size)
-    total = _count(session, business_ids, f)  # first: how many match decides how best to read the page
+    shape, values = _shape(f), _values(f, business_ids)
+    if shape.search:
+        return _searched_page(session, shape, values, max(1, min(page, MOST_CASES // page_size + 1)), page_size)
+    total = _count(session, shape, values)  # first: how many match decides how best to read the page
     pages = _pages(total, page_size)
     page = min(max(1, page), pages)  # past the end (the set shrank, or a typed page number): the last page instead
-    rows = _rows(session.connection().execute(_page_query(business_ids, f, total, page, page_size)))
-    return CasePage(rows=rows, total=total, page=page, pages=pages)
+    statement = _page_statement(shape, sparse=total <= SPARSE_MATCHES and f.sort in SPARSE_SORTS)
+    found = session.connection().execute(statement, _window(values, page, page_size))
+    return CasePage(rows=_rows(found), total=total, page=page, pages=pages)
 
 
-def _searched_page(session: Session, business_ids: list[int], f: CaseFilter, page: int, page_size: int) -> CasePage:
-    found = session.connection().execute(_searched_query(business_ids, f, page, page_size)).all()
+def _window(values: dict[str, object], page: int, page_size: int) -> dict[str, object]:
+    return values | {"offset": (page - 1) * page_size, "limit": page_size}
+
+
+def _searched_page(session: Session, shape: _Shape, values: dict[str, object], page: int, page_size: int) -> CasePage:
+    found = session.connection().execute(_searched_statement(shape), _window(values, page, page_size)).all()
     if found or page == 1:
         total = found[0].total if found else 0
         return CasePage(rows=_rows(found), total=total, page=page, pages=_pages(total, page_size))
     # Past the end (the set shrank, or a typed page number): the last page instead.
-    last = _pages(_count(session, business_ids, f), page_size)
-    return _searched_page(session, business_ids, f, min(page - 1, last), page_size)
+    last = _pages(_count(session, shape, values), page_size)
+    return _searched_page(session, shape, values, min(page - 1, last), page_size)
 
 
 def _rows(found: Iterable[Row]) -> list[CaseRow]:
@@ -387,18 +444,19 @@ def iter_pages(user: User, f: CaseFilter, batch: int = 1000) -> Iterator[list[Ro
         business_ids = business_ids_of(session, user)
     if not business_ids:
         return
-    column = SORTS[f.sort]
+    column, shape, values = SORTS[f.sort], _shape(f), _values(f, business_ids)
     # Empty values sort last: read the cases that have one, then those without, so no page needs an OR of the two.
     for run in (column.is_not(None), column.is_(None)):
-        yield from _keyset_pages(_rows_query(business_ids, f, _EXPORT_ROWS).where(run).limit(batch), f, batch)
+        yield from _keyset_pages(_rows_query(shape, _EXPORT_ROWS).where(run).limit(batch), values, f, batch)
 
 
-def _keyset_pages(query: Select, f: CaseFilter, batch: int) -> Iterator[list[Row]]:
+def _keyset_pages(query: Select, values: dict[str, object], f: CaseFilter, batch: int) -> Iterator[list[Row]]:
     last: Row | None = None
     while True:
         with read() as session:
             # Core, not session.exec: the ORM's row loading took a third of a 100,000-row export.
-            page = session.connection().execute(query if last is None else query.where(_after(f, last))).all()
+            page_query = query if last is None else query.where(_after(f, last))
+            page = session.connection().execute(page_query, values).all()
         if page:
             yield page
         if len(page) < batch:
