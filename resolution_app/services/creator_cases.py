@@ -182,18 +182,18 @@ class _Shape:
 
     opened_from: bool
     opened_to: bool
-    status: str  # "", WAITING_FILTER or ONE_STATUS
+    status: str  # "", WAITING_FILTER or _ONE_STATUS
     reason: bool
     search: bool
     sort: str
     descending: bool
 
 
-ONE_STATUS = "one"
+_ONE_STATUS = "one"
 
 
 def _shape(f: CaseFilter) -> _Shape:
-    status = f.status if f.status in ("", WAITING_FILTER) else ONE_STATUS
+    status = f.status if f.status in ("", WAITING_FILTER) else _ONE_STATUS
     search = bool(f.search.strip())
     return _Shape(bool(f.opened_from), bool(f.opened_to), status, bool(f.reason), search, f.sort, f.descending)
 
