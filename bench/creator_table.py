@@ -49,8 +49,8 @@ from resolution_app.infra import migrate  # noqa: E402
 from resolution_app.infra.db import transaction  # noqa: E402
 from resolution_app.models import User  # noqa: E402
 from resolution_app.models.base import UTCDateTime  # noqa: E402
-from resolution_app.services.creator_cases import PAGE_SIZE, SORTS, CaseFilter, list_cases  # noqa: E402
-from resolution_app.services.exports import export_cases_csv  # noqa: E402
+from resolution_app.services.creator.creator_cases import PAGE_SIZE, SORTS, CaseFilter, list_cases  # noqa: E402
+from resolution_app.services.creator.exports import export_cases_csv  # noqa: E402
 
 NOW = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
 SPAN = timedelta(days=730)  # cases opened over the last two years, in id order

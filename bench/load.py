@@ -130,8 +130,8 @@ def seed_load_buyers(count: int) -> None:
     from resolution_app.infra.db import transaction
     from resolution_app.infra.passwords import hash_password
     from resolution_app.models import Product
-    from resolution_app.services import claims
     from resolution_app.services.accounts import add_user
+    from resolution_app.services.cases import claims
     from resolution_app.services.demo_data import DEMO_PASSWORD
 
     shared_hash, now = hash_password(DEMO_PASSWORD), clock.now()

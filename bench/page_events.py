@@ -39,7 +39,9 @@ from resolution_app.domain.enums import CaseStatus, Party
 from resolution_app.infra.db import transaction
 from resolution_app.infra.passwords import hash_password
 from resolution_app.models import Case, User
-from resolution_app.services import accounts, case_views, creator_cases, customer_context
+from resolution_app.services import accounts
+from resolution_app.services.cases import case_views
+from resolution_app.services.creator import creator_cases, customer_context
 from resolution_app.services.demo_data import DEMO_PASSWORD
 from resolution_app.services.notifications import inbox
 from resolution_app.state.creator import CreatorCaseState, CreatorTableState

@@ -1,7 +1,7 @@
 """case indexes for the creator table sorts
 
 The Resolution center lists a business's cases by opened, due, resolved or amount, either way, empty values last,
-then newest id first (services/creator_cases.py). Without an index in that very order every page, and every keyset
+then newest id first (services/creator/creator_cases.py). Without an index in that very order every page, and every keyset
 page of the CSV export, sorts all of the business's cases; and counting a reason filter read every case row.
 bench/creator_table.py, PostgreSQL, one business with 100,000 of 1,000,000 cases: a page took 150-230 ms before and
 ~20 ms after, the reason filter ~260 ms before and ~18 ms after, the export 67 s before and 22 s after.

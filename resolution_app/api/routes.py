@@ -23,8 +23,10 @@ from resolution_app.domain.errors import DomainError, InvalidInput, NotFound
 from resolution_app.infra.clock import clock
 from resolution_app.infra.settings import get_settings
 from resolution_app.models import User
-from resolution_app.services import accounts, case_pdf, creator_cases, exports, files, health
+from resolution_app.services import accounts, files, health
 from resolution_app.services.analytics import export as analytics_export
+from resolution_app.services.cases import case_pdf
+from resolution_app.services.creator import creator_cases, exports
 from resolution_app.services.notifications import preferences
 
 log = logging.getLogger(__name__)

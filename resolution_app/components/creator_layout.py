@@ -3,7 +3,7 @@
 import reflex as rx
 
 from resolution_app.components.layout import link_button, page
-from resolution_app.services.creator_cases import WAITING_FILTER
+from resolution_app.services.creator.creator_cases import WAITING_FILTER
 from resolution_app.state.creator import CreatorState
 
 

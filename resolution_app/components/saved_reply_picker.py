@@ -5,7 +5,7 @@ import reflex as rx
 from reflex.vars import FunctionStringVar
 
 from resolution_app.components.layout import dom_value, error_callout, placeholder
-from resolution_app.services.saved_replies import SEARCH_MAX_CHARS
+from resolution_app.services.creator.saved_replies import SEARCH_MAX_CHARS
 from resolution_app.state.case_page import MESSAGE_FIELD_ID
 
 PICKER_SEARCH_ID = "saved_reply_search"

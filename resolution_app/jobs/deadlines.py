@@ -6,7 +6,7 @@ from procrastinate.exceptions import AlreadyEnqueued
 
 from resolution_app.infra.clock import clock
 from resolution_app.infra.job_queue import MUST_HAPPEN, queue
-from resolution_app.services import deadlines
+from resolution_app.services.cases import deadlines
 
 
 @queue.task(name="expire_case", retry=MUST_HAPPEN)

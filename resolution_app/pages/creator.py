@@ -17,7 +17,7 @@ from resolution_app.components.layout import (
     stacked_table,
 )
 from resolution_app.components.saved_reply_picker import saved_reply_picker
-from resolution_app.services.creator_cases import COLUMNS
+from resolution_app.services.creator.creator_cases import COLUMNS
 from resolution_app.state.creator import CreatorCaseState, CreatorTableState
 
 CREATOR_ACTIONS = ["accept", "request_more_info", "offer_partial_refund", "deny", "appeal"]

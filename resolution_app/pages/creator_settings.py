@@ -8,7 +8,7 @@ from resolution_app.components.layout import dom_value, error_callout, field_lab
 from resolution_app.domain.auto_respond import FINANCING_PHRASE
 from resolution_app.domain.enums import PAYMENT_METHOD_LABELS, REASON_LABELS, LegalDocumentKind
 from resolution_app.domain.policy import DEFAULT_POLICY
-from resolution_app.services.auto_respond import CARD_LABEL, PAYPAL_LABEL
+from resolution_app.services.creator.auto_respond import CARD_LABEL, PAYPAL_LABEL
 from resolution_app.state.creator_settings import (
     CARD_FIELD,
     MESSAGE_FIELD,

@@ -8,7 +8,7 @@ from resolution_app.components.saved_reply_picker import SEARCH_PAUSE_MS
 from resolution_app.components.settings_forms import confirmed_button
 from resolution_app.domain.policy import DEFAULT_POLICY
 from resolution_app.domain.saved_replies import PLACEHOLDERS
-from resolution_app.services.saved_replies import SEARCH_MAX_CHARS
+from resolution_app.services.creator.saved_replies import SEARCH_MAX_CHARS
 from resolution_app.state.saved_replies import REPLY_BODY_FIELD, REPLY_NAME_FIELD, SavedRepliesState
 
 S = SavedRepliesState

@@ -28,9 +28,9 @@ from resolution_app.models import (
     User,
     UserLog,
 )
-from resolution_app.services import case_actions, claims
 from resolution_app.services.accounts import add_user
-from resolution_app.services.deadlines import expire_case
+from resolution_app.services.cases import case_actions, claims
+from resolution_app.services.cases.deadlines import expire_case
 from resolution_app.services.review import claims as review_claims
 
 DEMO_PASSWORD = "demo-password-1"

@@ -6,10 +6,11 @@ import reflex as rx
 
 from resolution_app.domain.enums import REASON_LABELS, Party
 from resolution_app.domain.errors import DomainError
-from resolution_app.services import balance, case_views, claims, purchases
-from resolution_app.services.balance import Balance
-from resolution_app.services.case_views import CaseSummary
-from resolution_app.services.purchases import PurchaseRow
+from resolution_app.services.buyers import balance, purchases
+from resolution_app.services.buyers.balance import Balance
+from resolution_app.services.buyers.purchases import PurchaseRow
+from resolution_app.services.cases import case_views, claims
+from resolution_app.services.cases.case_views import CaseSummary
 from resolution_app.state.case_page import CasePageState, incoming
 from resolution_app.state.ids import parse_id
 from resolution_app.state.session import SessionState

@@ -10,8 +10,8 @@ from resolution_app.domain.confirmations import claim_outcome, done_message
 from resolution_app.domain.enums import CaseAction, CaseStatus, Party
 from resolution_app.domain.errors import DomainError, NotFound
 from resolution_app.infra.evidence import IncomingFile
-from resolution_app.services import case_actions, case_views
-from resolution_app.services.case_views import CaseDetail
+from resolution_app.services.cases import case_actions, case_views
+from resolution_app.services.cases.case_views import CaseDetail
 from resolution_app.services.notifications import inbox
 from resolution_app.state.ids import parse_id
 

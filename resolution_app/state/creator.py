@@ -9,9 +9,9 @@ import reflex as rx
 from resolution_app.domain.enums import REASON_LABELS, STATUS_LABELS, Party
 from resolution_app.domain.errors import DomainError
 from resolution_app.models import User
-from resolution_app.services import creator_cases, creator_payments, customer_context
-from resolution_app.services.creator_cases import COLUMNS, SORTS, WAITING_FILTER, CaseRow
-from resolution_app.services.creator_payments import PaymentRow
+from resolution_app.services.creator import creator_cases, creator_payments, customer_context
+from resolution_app.services.creator.creator_cases import COLUMNS, SORTS, WAITING_FILTER, CaseRow
+from resolution_app.services.creator.creator_payments import PaymentRow
 from resolution_app.state.case_page import CasePageState
 from resolution_app.state.customer_card import CustomerCardState
 from resolution_app.state.ids import page_number

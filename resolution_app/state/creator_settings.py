@@ -8,9 +8,9 @@ import reflex as rx
 from resolution_app.domain.enums import LegalDocumentKind
 from resolution_app.domain.errors import DomainError, InvalidInput
 from resolution_app.infra.evidence import IncomingFile
-from resolution_app.services import auto_respond, legal
-from resolution_app.services.auto_respond import AutoRespondView
-from resolution_app.services.legal import LegalDocumentView
+from resolution_app.services.creator import auto_respond, legal
+from resolution_app.services.creator.auto_respond import AutoRespondView
+from resolution_app.services.creator.legal import LegalDocumentView
 from resolution_app.state.case_page import incoming
 from resolution_app.state.creator import CreatorState
 

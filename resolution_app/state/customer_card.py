@@ -2,7 +2,7 @@
 
 import reflex as rx
 
-from resolution_app.services.customer_context import CustomerContext
+from resolution_app.services.creator.customer_context import CustomerContext
 
 
 class CustomerCardState(rx.State, mixin=True):

@@ -9,7 +9,7 @@ import reflex as rx
 from resolution_app.domain.enums import REASON_LABELS, Party
 from resolution_app.domain.errors import DomainError, NotFound
 from resolution_app.models import User
-from resolution_app.services.case_views import ThreadItem
+from resolution_app.services.cases.case_views import ThreadItem
 from resolution_app.services.review import claims as review_claims
 from resolution_app.services.review import notes as review_notes
 from resolution_app.services.review import queue

@@ -7,8 +7,8 @@ import reflex as rx
 
 from resolution_app.domain.errors import DomainError
 from resolution_app.models import User
-from resolution_app.services import saved_replies
-from resolution_app.services.saved_replies import ReplyRow
+from resolution_app.services.creator import saved_replies
+from resolution_app.services.creator.saved_replies import ReplyRow
 from resolution_app.state.creator import CreatorState
 from resolution_app.state.ids import parse_id
 from resolution_app.state.saved_reply_picker import typed

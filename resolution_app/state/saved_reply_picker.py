@@ -1,13 +1,13 @@
 """The creator's composer: "Insert saved reply" opens a searchable list of the case's business's replies, and the
-chosen one goes into the Message box filled in for the case (services/saved_replies.fill_for_case)."""
+chosen one goes into the Message box filled in for the case (services/creator/saved_replies.fill_for_case)."""
 
 import asyncio
 
 import reflex as rx
 
 from resolution_app.domain.errors import DomainError
-from resolution_app.services import saved_replies
-from resolution_app.services.saved_replies import ReplyRow
+from resolution_app.services.creator import saved_replies
+from resolution_app.services.creator.saved_replies import ReplyRow
 from resolution_app.state.case_page import MESSAGE_FIELD_ID
 from resolution_app.state.ids import parse_id
 

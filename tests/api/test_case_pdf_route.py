@@ -12,8 +12,9 @@ from resolution_app.domain.enums import MemberRole
 from resolution_app.infra.clock import clock
 from resolution_app.infra.db import transaction
 from resolution_app.models import Business, BusinessMember, User
-from resolution_app.services import accounts, case_actions
+from resolution_app.services import accounts
 from resolution_app.services.accounts import SESSION_COOKIE
+from resolution_app.services.cases import case_actions
 from resolution_app.services.demo_data import DEMO_PASSWORD
 from resolution_app.services.review.notes import add_note
 from tests.services.review.flows import B, opened

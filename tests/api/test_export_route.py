@@ -9,9 +9,10 @@ from starlette.testclient import TestClient
 
 from resolution_app.api.routes import api
 from resolution_app.domain.csv_cells import EXPORT_HEADER
-from resolution_app.services import accounts, exports
+from resolution_app.services import accounts
 from resolution_app.services.accounts import SESSION_COOKIE
-from resolution_app.services.creator_cases import CaseFilter
+from resolution_app.services.creator import exports
+from resolution_app.services.creator.creator_cases import CaseFilter
 from resolution_app.services.demo_data import CASES as DEMO_CASES
 from resolution_app.services.demo_data import DEMO_PASSWORD
 from tests.served import served

@@ -12,7 +12,8 @@ from botocore.config import Config
 from resolution_app.api.routes import HEALTH_TIMEOUT_SECONDS, api
 from resolution_app.domain.enums import Party, PaymentMethod
 from resolution_app.infra.storage import S3Store
-from resolution_app.services import case_views, claims, files
+from resolution_app.services import files
+from resolution_app.services.cases import case_views, claims
 from resolution_app.services.files import FILE_MISSING
 from tests.services.factories import DESCRIPTION, png
 

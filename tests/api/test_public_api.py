@@ -14,7 +14,7 @@ from resolution_app.domain.enums import CaseStatus, MemberRole, PaymentMethod
 from resolution_app.domain.policy import DEFAULT_POLICY
 from resolution_app.infra.db import transaction
 from resolution_app.models import BusinessMember, Case, Message
-from resolution_app.services import claims
+from resolution_app.services.cases import claims
 from resolution_app.services.developers import api_keys, rate_limit
 from tests.services.factories import DESCRIPTION
 from tests.services.members import add_member, other_creator, seeded_business_id

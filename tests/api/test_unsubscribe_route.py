@@ -15,7 +15,8 @@ from resolution_app.infra import signing
 from resolution_app.infra.db import transaction
 from resolution_app.infra.settings import get_settings
 from resolution_app.models import LegalDocument, Notification
-from resolution_app.services import case_views, claims, files
+from resolution_app.services import files
+from resolution_app.services.cases import case_views, claims
 from resolution_app.services.notifications import preferences
 from resolution_app.services.notifications.preferences import UNSUBSCRIBE_LINK_LIFETIME, unsubscribe_url
 from tests.conftest import NOW

@@ -8,7 +8,7 @@ from sqlalchemy import text
 from resolution_app.domain.enums import CaseStatus, PaymentMethod
 from resolution_app.infra.clock import clock
 from resolution_app.infra.db import transaction
-from resolution_app.services import claims, deadlines
+from resolution_app.services.cases import claims, deadlines
 from tests.jobs.conftest import defer, expiry_events, jobs, run_jobs_until_idle, wait_for
 from tests.services.factories import DESCRIPTION
 
@@ -63,7 +63,7 @@ def test_two_worker_processes_apply_each_deadline_once(world, worker_process):
 
 DIE_AFTER_COMMIT = """
 import os, signal
-from resolution_app.services import deadlines
+from resolution_app.services.cases import deadlines
 expire = deadlines.expire_case
 def expire_then_die(case_id):
     expire(case_id)
@@ -74,7 +74,7 @@ from resolution_app.jobs.worker import main; main()
 
 DIE_BEFORE_COMMIT = """
 import os, signal
-from resolution_app.services import deadlines
+from resolution_app.services.cases import deadlines
 def die_inside_the_transaction(*args, **kwargs):
     os.kill(os.getpid(), signal.SIGKILL)
 deadlines.perform = die_inside_the_transaction

@@ -15,7 +15,7 @@ from resolution_app.domain.policy import DEFAULT_POLICY
 from resolution_app.infra.clock import clock
 from resolution_app.infra.db import transaction
 from resolution_app.models import Case, Notification, OutboundEmail
-from resolution_app.services import claims
+from resolution_app.services.cases import claims
 from resolution_app.services.notifications import outbox, reminders
 from resolution_app.services.notifications.outbox import DELIVER_TASK
 from tests.conftest import NOW

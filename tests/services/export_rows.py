@@ -6,7 +6,7 @@ import io
 from resolution_app.domain.csv_cells import EXPORT_HEADER, iso_utc, safe_cell
 from resolution_app.domain.money import to_decimal_string
 from resolution_app.models import User
-from resolution_app.services.creator_cases import CaseFilter, CaseRow, list_cases
+from resolution_app.services.creator.creator_cases import CaseFilter, CaseRow, list_cases
 
 
 def csv_rows(text: str) -> list[list[str]]:

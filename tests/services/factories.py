@@ -11,7 +11,7 @@ from resolution_app.domain.enums import PaymentMethod
 from resolution_app.infra.db import transaction
 from resolution_app.infra.evidence import IncomingFile
 from resolution_app.models import Case, Payment, User
-from resolution_app.services import claims
+from resolution_app.services.cases import claims
 from resolution_app.services.demo_data import seed_demo_data
 
 

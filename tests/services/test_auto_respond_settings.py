@@ -5,8 +5,8 @@ from resolution_app.domain.enums import CaseStatus, MemberRole, PaymentMethod
 from resolution_app.domain.errors import Forbidden, InvalidInput, NotFound
 from resolution_app.infra.db import transaction
 from resolution_app.models import CaseEvent, Message
-from resolution_app.services import claims
-from resolution_app.services.auto_respond import AutoRespondView, save_settings, settings_view
+from resolution_app.services.cases import claims
+from resolution_app.services.creator.auto_respond import AutoRespondView, save_settings, settings_view
 from tests.services.factories import DESCRIPTION
 from tests.services.members import add_member, other_creator, seeded_business_id
 

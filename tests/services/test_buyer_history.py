@@ -14,8 +14,8 @@ from resolution_app.domain.errors import NotFound
 from resolution_app.infra.clock import clock
 from resolution_app.infra.db import transaction
 from resolution_app.models import BusinessMember, Payment, Product, User
-from resolution_app.services import claims
-from resolution_app.services.customer_context import customer_context
+from resolution_app.services.cases import claims
+from resolution_app.services.creator.customer_context import customer_context
 from resolution_app.services.review.case_file import review_case_file
 from tests.services.members import other_creator
 from tests.services.review.flows import act

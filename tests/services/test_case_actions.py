@@ -8,7 +8,8 @@ from resolution_app.domain.enums import CaseStatus, Party, PaymentMethod, Paymen
 from resolution_app.domain.errors import ActionNotAllowed, Conflict, Forbidden, InvalidInput, NotFound
 from resolution_app.infra.db import transaction
 from resolution_app.models import Appeal, Attachment, BalanceCredit, Case, CaseEvent, Message, Refund
-from resolution_app.services import case_actions, case_views, claims, files
+from resolution_app.services import files
+from resolution_app.services.cases import case_actions, case_views, claims
 from resolution_app.services.review import claims as review_claims
 from tests.services.factories import DESCRIPTION, pdf, png
 

@@ -11,7 +11,7 @@ from resolution_app.domain.errors import DomainError, InvalidInput
 from resolution_app.domain.policy import DEFAULT_POLICY
 from resolution_app.infra.db import transaction
 from resolution_app.models import Attachment, Message
-from resolution_app.services import case_actions, claims
+from resolution_app.services.cases import case_actions, claims
 from tests.services.factories import DESCRIPTION, png
 
 B, C = Party.BUYER, Party.CREATOR

@@ -18,8 +18,8 @@ from resolution_app.domain.errors import InvalidInput, NotFound
 from resolution_app.infra.db import transaction
 from resolution_app.infra.evidence import IncomingFile
 from resolution_app.models import Attachment, User
-from resolution_app.services import case_actions
-from resolution_app.services.case_pdf import case_pdf
+from resolution_app.services.cases import case_actions
+from resolution_app.services.cases.case_pdf import case_pdf
 from resolution_app.services.review import claims as review_claims
 from resolution_app.services.review.notes import add_note
 from tests.services.factories import PDF_BYTES, png_bytes

@@ -11,7 +11,8 @@ from resolution_app.infra.clock import clock
 from resolution_app.infra.db import transaction
 from resolution_app.infra.evidence import IncomingFile
 from resolution_app.models import Attachment, Case, CaseEvent, Message, Notification, Refund
-from resolution_app.services import claims, purchases
+from resolution_app.services.buyers import purchases
+from resolution_app.services.cases import claims
 from resolution_app.services.demo_data import CASES as DEMO_CASES
 from tests.services.factories import DESCRIPTION, pdf, png
 

@@ -9,8 +9,10 @@ from resolution_app.domain.errors import Conflict, Forbidden, InvalidInput, NotF
 from resolution_app.infra.clock import clock
 from resolution_app.infra.db import transaction
 from resolution_app.models import BusinessMember, Refund
-from resolution_app.services import case_actions, case_views, claims, creator_cases, customer_context, files
-from resolution_app.services.creator_cases import CaseFilter
+from resolution_app.services import files
+from resolution_app.services.cases import case_actions, case_views, claims
+from resolution_app.services.creator import creator_cases, customer_context
+from resolution_app.services.creator.creator_cases import CaseFilter
 from resolution_app.services.demo_data import CASES as DEMO_CASES
 from resolution_app.services.review import claims as review_claims
 from tests.services.factories import DESCRIPTION, png

@@ -8,8 +8,8 @@ from resolution_app.domain.enums import PaymentMethod, PaymentStatus
 from resolution_app.infra.clock import clock
 from resolution_app.infra.db import transaction
 from resolution_app.models import Case, Payment, Product
-from resolution_app.services import creator_payments
-from resolution_app.services.creator_payments import PAGE_SIZE
+from resolution_app.services.creator import creator_payments
+from resolution_app.services.creator.creator_payments import PAGE_SIZE
 from tests.services.members import other_creator
 
 

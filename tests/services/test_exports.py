@@ -11,11 +11,11 @@ from resolution_app.domain.enums import CaseStatus, MemberRole, PaymentMethod, P
 from resolution_app.infra.clock import clock
 from resolution_app.infra.db import transaction
 from resolution_app.models import Business, BusinessMember, Case, Payment, Product, User
-from resolution_app.services import creator_cases
 from resolution_app.services.accounts import add_user
-from resolution_app.services.creator_cases import SORTS, WAITING_FILTER, CaseFilter, iter_pages, list_cases
+from resolution_app.services.creator import creator_cases
+from resolution_app.services.creator.creator_cases import SORTS, WAITING_FILTER, CaseFilter, iter_pages, list_cases
+from resolution_app.services.creator.exports import ROWS_PER_CHUNK, export_cases_csv
 from resolution_app.services.demo_data import CASES as DEMO_CASES
-from resolution_app.services.exports import ROWS_PER_CHUNK, export_cases_csv
 from tests.conftest import NOW
 from tests.services.export_rows import csv_rows, table_rows
 from tests.services.factories import DESCRIPTION

@@ -13,19 +13,9 @@ from resolution_app.domain.enums import Party
 from resolution_app.domain.errors import DomainError
 from resolution_app.infra.db import transaction
 from resolution_app.models import Case, LegalDocument, Payment
-from resolution_app.services import (
-    accounts,
-    auto_respond,
-    case_actions,
-    case_pdf,
-    case_views,
-    claims,
-    creator_cases,
-    customer_context,
-    exports,
-    files,
-    legal,
-)
+from resolution_app.services import accounts, files
+from resolution_app.services.cases import case_actions, case_pdf, case_views, claims
+from resolution_app.services.creator import auto_respond, creator_cases, customer_context, exports, legal
 from resolution_app.services.notifications import inbox, preferences
 
 FUZZ = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

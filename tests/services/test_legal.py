@@ -9,7 +9,8 @@ from resolution_app.domain.errors import Conflict, Forbidden, InvalidInput, NotF
 from resolution_app.infra.db import transaction
 from resolution_app.infra.evidence import IncomingFile
 from resolution_app.models import LegalDocument
-from resolution_app.services import files, legal
+from resolution_app.services import files
+from resolution_app.services.creator import legal
 from tests.services.factories import PDF_BYTES, pdf, png
 from tests.services.members import add_member, add_person, other_creator, seeded_business_id
 

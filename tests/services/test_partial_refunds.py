@@ -23,9 +23,9 @@ from resolution_app.models import (
     Refund,
     RefundOffer,
 )
-from resolution_app.services import case_actions, case_views, claims, deadlines
-from resolution_app.services.creator_cases import CaseFilter, list_cases
-from resolution_app.services.purchases import list_purchases
+from resolution_app.services.buyers.purchases import list_purchases
+from resolution_app.services.cases import case_actions, case_views, claims, deadlines
+from resolution_app.services.creator.creator_cases import CaseFilter, list_cases
 from resolution_app.services.review import claims as review_claims
 from tests.conftest import NOW
 from tests.services.factories import DESCRIPTION

@@ -16,7 +16,8 @@ from resolution_app.domain.policy import DEFAULT_POLICY
 from resolution_app.infra.clock import clock
 from resolution_app.infra.db import transaction
 from resolution_app.models import BusinessMember, Payment, Product, SavedReply, User
-from resolution_app.services import case_actions, case_views, claims, saved_replies
+from resolution_app.services.cases import case_actions, case_views, claims
+from resolution_app.services.creator import saved_replies
 from resolution_app.services.demo_data import SAVED_REPLIES
 from tests.services.factories import DESCRIPTION
 from tests.services.members import add_member, add_person, other_creator, seeded_business_id

@@ -17,7 +17,7 @@ from resolution_app.domain.policy import DEFAULT_POLICY
 from resolution_app.infra.db import transaction
 from resolution_app.infra.settings import get_settings
 from resolution_app.models import Notification, WebhookDelivery, WebhookEndpoint, WebhookEvent
-from resolution_app.services import case_actions, claims
+from resolution_app.services.cases import case_actions, claims
 from resolution_app.services.developers import webhook_delivery, webhook_endpoints
 from tests.services.factories import DESCRIPTION
 from tests.services.members import add_member, other_creator, seeded_business_id

@@ -15,7 +15,7 @@ from types import ModuleType
 import pytest
 
 import resolution_app.state as state_package
-from resolution_app.services import purchases
+from resolution_app.services.buyers import purchases
 
 BLOCKING_LAYERS = ("resolution_app.services", "resolution_app.infra")
 # Pure functions of those layers that do no I/O: settings are read once and cached; a query string is parsed.
@@ -62,7 +62,9 @@ def test_the_check_finds_a_synchronous_handler_that_calls_a_service():
         def load_purchases(self):
             self.purchases = purchases.list_purchases(self._user())
     """
-    assert blocking_calls(handler, {"purchases": purchases}) == ["3: resolution_app.services.purchases.list_purchases"]
+    assert blocking_calls(handler, {"purchases": purchases}) == [
+        "3: resolution_app.services.buyers.purchases.list_purchases"
+    ]
     handed_over = """
         async def load_purchases(self):
             self.purchases = await asyncio.to_thread(purchases.list_purchases, await self._user())

@@ -36,7 +36,7 @@ from resolution_app.domain.money import format_money, to_decimal
 from resolution_app.models import Product, User
 from resolution_app.models.base import UTCDateTime
 from resolution_app.services.analytics.session import aggregates
-from resolution_app.services.creator_cases import creator_frame
+from resolution_app.services.creator.creator_cases import creator_frame
 
 TOP_PRODUCTS = 10  # the page's product chart: the products with the most cases (the export has them all)
 COUNTED_PAYMENTS = (PaymentStatus.SUCCEEDED, PaymentStatus.REFUNDED, PaymentStatus.PARTIALLY_REFUNDED)

@@ -20,8 +20,8 @@ from resolution_app.domain.ids import is_row_id
 from resolution_app.infra.clock import clock
 from resolution_app.infra.db import read
 from resolution_app.models import Case, User
-from resolution_app.services import case_actions
 from resolution_app.services.access import CASE_NOT_FOUND, may_act
+from resolution_app.services.cases import case_actions
 from resolution_app.services.developers.api_keys import ApiCaller
 from resolution_app.services.developers.case_resource import (
     API_ACTIONS,

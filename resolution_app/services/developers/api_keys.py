@@ -1,5 +1,5 @@
 """API keys: made by a business's owners and managers, shown once, kept hashed, revoked at once. Like the other
-settings pages, they belong to the user's business (services/businesses.creator_business).
+settings pages, they belong to the user's business (services/creator/businesses.creator_business).
 
 A key acts as the member who made it, within its one business and its scope: never more than that member may do
 there, so a member who leaves takes their keys' access with them.
@@ -21,7 +21,7 @@ from resolution_app.infra.clock import clock
 from resolution_app.infra.db import read, transaction
 from resolution_app.models import ApiKey, Business, User
 from resolution_app.services.access import ACTING_ROLES, membership
-from resolution_app.services.businesses import creator_business
+from resolution_app.services.creator.businesses import creator_business
 from resolution_app.services.developers.rate_limit import COUNT_CTE, check, window_of
 
 KEY_PREFIX = "rc_key_"

@@ -26,7 +26,7 @@ from resolution_app.domain.money import format_money
 from resolution_app.domain.next_step import someones_deadline
 from resolution_app.models import Attachment, Case, CaseEvent, Message, Payment, Product, User
 from resolution_app.services import files
-from resolution_app.services.case_state import case_state
+from resolution_app.services.cases.case_state import case_state
 from resolution_app.services.review.claims import CLAIM_EVENTS
 
 API_VERSION = "2026-12-01"  # of this shape, in the API's document and every webhook

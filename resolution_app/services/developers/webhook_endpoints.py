@@ -19,7 +19,7 @@ from resolution_app.infra.settings import get_settings
 from resolution_app.infra.webhook_http import TargetRefused, check_target
 from resolution_app.models import User, WebhookAttempt, WebhookDelivery, WebhookEndpoint, WebhookEvent
 from resolution_app.services.access import ACTING_ROLES, membership
-from resolution_app.services.businesses import creator_business
+from resolution_app.services.creator.businesses import creator_business
 from resolution_app.services.developers.api_keys import managers_business
 from resolution_app.services.developers.webhook_events import DELIVER_TASK
 

@@ -1,1 +1,1 @@
-"""The platform's reviewers: their queue, claiming cases, and (through services/case_actions) deciding them."""
+"""The platform's reviewers: their queue, claiming cases, and (through services/cases/case_actions) deciding them."""

@@ -10,7 +10,7 @@ from resolution_app.domain.enums import DECISIONS, Party
 from resolution_app.infra.db import read
 from resolution_app.models import Case, CaseEvent, User
 from resolution_app.services.access import require_case, require_reviewer
-from resolution_app.services.customer_context import CustomerContext, customer_context
+from resolution_app.services.creator.customer_context import CustomerContext, customer_context
 from resolution_app.services.review.claims import ClaimView, claim_view
 from resolution_app.services.review.notes import NoteView, case_notes
 

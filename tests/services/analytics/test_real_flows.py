@@ -7,9 +7,9 @@ from datetime import timedelta
 from resolution_app.domain.analytics import DateRange
 from resolution_app.domain.enums import PaymentMethod
 from resolution_app.infra.clock import clock
-from resolution_app.services import case_actions
 from resolution_app.services.analytics.creator import creator_analytics
 from resolution_app.services.analytics.review import review_analytics
+from resolution_app.services.cases import case_actions
 from tests.services.review.flows import B, C, act, appealed, decide_appeal, opened
 
 

@@ -29,8 +29,8 @@ from resolution_app.infra.db import transaction
 from resolution_app.infra.mail import Envelope, FileMailer
 from resolution_app.infra.settings import get_settings
 from resolution_app.models import Case, Notification, OutboundEmail, Product, User
-from resolution_app.services import case_actions
-from resolution_app.services.auto_respond import save_settings
+from resolution_app.services.cases import case_actions
+from resolution_app.services.creator.auto_respond import save_settings
 from resolution_app.services.notifications import delivery, outbox, preferences, reminders
 from resolution_app.services.notifications.delivery import Report
 from tests.conftest import NOW

@@ -12,7 +12,7 @@ from resolution_app.domain.errors import NotFound
 from resolution_app.infra.clock import clock
 from resolution_app.infra.db import transaction
 from resolution_app.models import Notification, User
-from resolution_app.services import case_actions
+from resolution_app.services.cases import case_actions
 from resolution_app.services.notifications import inbox
 from resolution_app.services.notifications.inbox import PAGE_SIZE, SNIPPET_CHARS
 from tests.conftest import NOW

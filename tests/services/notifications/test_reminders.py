@@ -13,7 +13,7 @@ from resolution_app.domain.policy import DEFAULT_POLICY
 from resolution_app.infra.clock import clock
 from resolution_app.infra.db import transaction
 from resolution_app.models import Notification, OutboundEmail
-from resolution_app.services import claims
+from resolution_app.services.cases import claims
 from resolution_app.services.notifications import reminders
 from resolution_app.services.notifications.preferences import set_emails_enabled
 from tests.conftest import NOW

@@ -15,8 +15,8 @@ from resolution_app.domain.policy import DEFAULT_POLICY
 from resolution_app.infra.clock import clock
 from resolution_app.infra.db import transaction
 from resolution_app.models import CaseEvent, Notification, OutboundEmail, User
-from resolution_app.services import case_actions, claims, deadlines
-from resolution_app.services.auto_respond import save_settings
+from resolution_app.services.cases import case_actions, claims, deadlines
+from resolution_app.services.creator.auto_respond import save_settings
 from resolution_app.services.notifications.outbox import DELIVER_TASK
 from resolution_app.services.notifications.preferences import set_emails_enabled
 from resolution_app.services.review import claims as review_claims

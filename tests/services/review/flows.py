@@ -13,7 +13,7 @@ from resolution_app.domain.enums import Party, PaymentMethod
 from resolution_app.domain.errors import DomainError
 from resolution_app.infra.db import transaction
 from resolution_app.models import CaseEvent, User
-from resolution_app.services import case_actions, claims
+from resolution_app.services.cases import case_actions, claims
 from resolution_app.services.review import claims as review_claims
 from tests.services.factories import DESCRIPTION
 

@@ -12,8 +12,8 @@ from resolution_app.domain.enums import CaseStatus, PaymentMethod
 from resolution_app.domain.errors import ActionNotAllowed, Conflict, Forbidden, InvalidInput
 from resolution_app.domain.policy import DEFAULT_POLICY
 from resolution_app.models import Appeal, Attachment
-from resolution_app.services import case_actions, case_views
-from resolution_app.services.deadlines import due_case_ids, expire_case
+from resolution_app.services.cases import case_actions, case_views
+from resolution_app.services.cases.deadlines import due_case_ids, expire_case
 from resolution_app.services.review import claims as review_claims
 from resolution_app.services.review.case_file import review_case_file
 from resolution_app.services.review.queue import QueueFilter, review_queue

@@ -8,7 +8,7 @@ import pytest
 from resolution_app.domain.enums import Party, PaymentMethod
 from resolution_app.domain.errors import ActionNotAllowed, Conflict, DomainError, Forbidden, NotFound
 from resolution_app.domain.policy import DEFAULT_POLICY
-from resolution_app.services import case_actions, case_views, claims
+from resolution_app.services.cases import case_actions, case_views, claims
 from resolution_app.services.review import claims as review_claims
 from tests.services.factories import DESCRIPTION
 

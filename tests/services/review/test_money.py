@@ -17,9 +17,9 @@ from resolution_app.domain.policy import DEFAULT_POLICY
 from resolution_app.infra.db import transaction
 from resolution_app.infra.gateway import LedgerGateway, get_gateway, use_gateway
 from resolution_app.models import BalanceCredit, Payment, PlatformReimbursement, Refund
-from resolution_app.services import case_views
-from resolution_app.services.balance import BalanceEntry, buyer_balance
-from resolution_app.services.purchases import list_purchases
+from resolution_app.services.buyers.balance import BalanceEntry, buyer_balance
+from resolution_app.services.buyers.purchases import list_purchases
+from resolution_app.services.cases import case_views
 from resolution_app.services.review import claims as review_claims
 from tests.conftest import NOW
 from tests.services.review.flows import (

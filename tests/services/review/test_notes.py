@@ -14,10 +14,10 @@ from resolution_app.domain.errors import InvalidInput
 from resolution_app.domain.policy import DEFAULT_POLICY
 from resolution_app.infra.db import transaction
 from resolution_app.models import Notification, ReviewNote
-from resolution_app.services import case_actions, case_views
-from resolution_app.services.creator_cases import CaseFilter
-from resolution_app.services.customer_context import customer_context
-from resolution_app.services.exports import export_cases_csv
+from resolution_app.services.cases import case_actions, case_views
+from resolution_app.services.creator.creator_cases import CaseFilter
+from resolution_app.services.creator.customer_context import customer_context
+from resolution_app.services.creator.exports import export_cases_csv
 from resolution_app.services.review.case_file import review_case_file
 from resolution_app.services.review.notes import add_note
 from tests.services.review.flows import B, C, R, act, claimed, decide_appeal, escalated, event_kinds, opened, rows_of

@@ -6,7 +6,7 @@ import pytest
 
 from resolution_app.domain.enums import Party, PaymentMethod
 from resolution_app.domain.errors import InvalidInput, NotFound
-from resolution_app.services import case_actions, claims
+from resolution_app.services.cases import case_actions, claims
 from resolution_app.services.review import claims as review_claims
 from resolution_app.services.review.queue import QueueFilter, review_queue, unclaimed_count
 from tests.services.factories import DESCRIPTION

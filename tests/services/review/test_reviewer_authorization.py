@@ -21,8 +21,8 @@ from resolution_app.models import (
     Refund,
     ReviewNote,
 )
-from resolution_app.services import case_actions, case_views
-from resolution_app.services.customer_context import customer_context
+from resolution_app.services.cases import case_actions, case_views
+from resolution_app.services.creator.customer_context import customer_context
 from resolution_app.services.review import claims as review_claims
 from resolution_app.services.review.case_file import review_case_file
 from resolution_app.services.review.notes import add_note

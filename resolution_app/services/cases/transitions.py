@@ -21,7 +21,7 @@ from resolution_app.domain.lifecycle import Transition
 from resolution_app.domain.money import format_money
 from resolution_app.infra.gateway import get_gateway
 from resolution_app.models import BalanceCredit, Case, CaseEvent, Payment, PlatformReimbursement, Refund, RefundOffer
-from resolution_app.services.case_state import case_state
+from resolution_app.services.cases.case_state import case_state
 from resolution_app.services.developers import webhook_events
 from resolution_app.services.notifications import outbox
 

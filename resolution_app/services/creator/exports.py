@@ -8,8 +8,8 @@ from zoneinfo import ZoneInfo
 from resolution_app.domain.csv_cells import EXPORT_HEADER, export_cells
 from resolution_app.infra.clock import clock
 from resolution_app.models import User
-from resolution_app.services import creator_cases
-from resolution_app.services.creator_cases import CaseFilter
+from resolution_app.services.creator import creator_cases
+from resolution_app.services.creator.creator_cases import CaseFilter
 
 ROWS_PER_CHUNK = 1000  # one page of the database's rows, ~200 KB of text: memory stays flat however many rows
 

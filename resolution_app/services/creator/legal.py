@@ -22,7 +22,7 @@ from resolution_app.infra.sniff import HEAD_BYTES, detect_content_type
 from resolution_app.models import LegalDocument, User, UserLog
 from resolution_app.services import files
 from resolution_app.services.access import membership
-from resolution_app.services.businesses import creator_business
+from resolution_app.services.creator.businesses import creator_business
 
 PDF = "application/pdf"
 PLAIN_TEXT = "text/plain"

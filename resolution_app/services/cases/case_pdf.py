@@ -33,10 +33,11 @@ from resolution_app.infra.db import read
 from resolution_app.infra.storage import KeyNotFound
 from resolution_app.infra.thumbnails import IMAGE_TYPES, thumbnail_jpeg
 from resolution_app.models import Attachment, Payment, User
-from resolution_app.services import case_views, files
+from resolution_app.services import files
 from resolution_app.services.access import CASE_NOT_FOUND, require_case, require_reviewer
-from resolution_app.services.case_views import PARTY_NAMES, CaseDetail, ThreadItem
-from resolution_app.services.customer_context import CustomerContext, customer_context
+from resolution_app.services.cases import case_views
+from resolution_app.services.cases.case_views import PARTY_NAMES, CaseDetail, ThreadItem
+from resolution_app.services.creator.customer_context import CustomerContext, customer_context
 from resolution_app.services.review.notes import NoteView, case_notes
 
 CHUNK_BYTES = 64 * 1024

@@ -14,8 +14,8 @@ from resolution_app.domain.text import written
 from resolution_app.infra.clock import clock
 from resolution_app.infra.db import transaction
 from resolution_app.models import AutoRespondSettings, Case, Message, Payment, User
-from resolution_app.services import transitions
-from resolution_app.services.businesses import creator_business
+from resolution_app.services.cases import transitions
+from resolution_app.services.creator.businesses import creator_business
 
 CARD_LABEL = "Auto-refund card payments below"
 PAYPAL_LABEL = "Auto-refund PayPal payments below"

@@ -20,12 +20,12 @@ from resolution_app.infra.evidence import IncomingFile
 from resolution_app.models import Appeal, Case, Message, User
 from resolution_app.services import files
 from resolution_app.services.access import require_case, require_case_actor
-from resolution_app.services.case_state import case_state
-from resolution_app.services.deadlines import expire_case
+from resolution_app.services.cases.case_state import case_state
+from resolution_app.services.cases.deadlines import expire_case
+from resolution_app.services.cases.transitions import CASE_CHANGED, perform
 from resolution_app.services.developers import webhook_events
 from resolution_app.services.notifications import outbox
 from resolution_app.services.review.claims import reviewer_refusal
-from resolution_app.services.transitions import CASE_CHANGED, perform
 
 A = CaseAction
 

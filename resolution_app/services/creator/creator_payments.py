@@ -18,7 +18,7 @@ from resolution_app.domain.money import format_money
 from resolution_app.domain.partial_refunds import payment_status_label
 from resolution_app.infra.db import read
 from resolution_app.models import Case, Payment, Product, User
-from resolution_app.services.creator_cases import WAITING_ON_CREATOR, creator_frame
+from resolution_app.services.creator.creator_cases import WAITING_ON_CREATOR, creator_frame
 
 PAGE_SIZE = 25
 

@@ -23,7 +23,7 @@ from resolution_app.infra.clock import clock
 from resolution_app.infra.db import read, transaction
 from resolution_app.models import Business, Payment, Product, SavedReply, User
 from resolution_app.services.access import ACTING_ROLES, membership, require_case
-from resolution_app.services.businesses import creator_business
+from resolution_app.services.creator.businesses import creator_business
 
 REPLY_NOT_FOUND = "Saved reply not found."
 MANAGERS_ONLY = "Only the business's owners and managers can add, change and delete saved replies."

@@ -19,10 +19,10 @@ from resolution_app.infra.db import transaction
 from resolution_app.infra.evidence import IncomingFile
 from resolution_app.models import Business, Case, CaseEvent, Payment, Product, User
 from resolution_app.services import files
-from resolution_app.services.auto_respond import respond_to_new_case
+from resolution_app.services.buyers.purchases import payment_facts
+from resolution_app.services.creator.auto_respond import respond_to_new_case
 from resolution_app.services.developers import webhook_events
 from resolution_app.services.notifications import outbox
-from resolution_app.services.purchases import payment_facts
 
 ALREADY_CLAIMED = "This payment already has a case."
 PAYMENT_NOT_FOUND = "Payment not found."

@@ -42,7 +42,7 @@ from resolution_app.models import (
 )
 from resolution_app.services import files
 from resolution_app.services.access import may_act, require_case
-from resolution_app.services.case_state import case_state
+from resolution_app.services.cases.case_state import case_state
 from resolution_app.services.review.claims import CLAIM_EVENTS, reviewer_actions
 
 PARTY_NAMES = {Party.BUYER: "Buyer", Party.CREATOR: "Creator", Party.REVIEWER: "Platform", Party.SYSTEM: "Platform"}

@@ -15,8 +15,8 @@ from resolution_app.domain.lifecycle import DEADLINE_STATUSES
 from resolution_app.infra.clock import clock
 from resolution_app.infra.db import transaction
 from resolution_app.models import Case
-from resolution_app.services.case_state import case_state
-from resolution_app.services.transitions import perform
+from resolution_app.services.cases.case_state import case_state
+from resolution_app.services.cases.transitions import perform
 
 
 def due_case_ids(now: datetime, limit: int = 200) -> list[int]:
