@@ -1,10 +1,19 @@
 import threading
 from datetime import date, timedelta
+from operator import attrgetter
 
 import pytest
 from sqlmodel import func, select
 
-from resolution_app.domain.enums import CaseStatus, MemberRole, Party, PaymentMethod, PaymentStatus
+from resolution_app.domain.enums import (
+    REASON_LABELS,
+    CaseStatus,
+    MemberRole,
+    Party,
+    PaymentMethod,
+    PaymentStatus,
+    Reason,
+)
 from resolution_app.domain.errors import Conflict, Forbidden, InvalidInput, NotFound
 from resolution_app.infra.clock import clock
 from resolution_app.infra.db import transaction
@@ -90,6 +99,31 @@ def test_table_filters_sorts_and_pages_in_the_database(world, frozen_clock):
     assert (full_first.pages, full_first.total, len(full_first.rows)) == (2, n, 5)
     exactly_one_page = creator_cases.list_cases(world.creator, CaseFilter(), page=2, page_size=5)
     assert (exactly_one_page.page, exactly_one_page.total, len(exactly_one_page.rows)) == (2, n, 5)
+
+
+def test_each_value_of_a_filter_gets_its_own_rows(world):
+    """The table's statements are built once per filter shape (which filters, which sort) and run with each call's
+    values: asking one shape with one value after another must answer each value with its own rows."""
+    everything = creator_cases.list_cases(world.creator, CaseFilter()).rows
+
+    def shown(**fields) -> list[int]:
+        return sorted(r.case_id for r in creator_cases.list_cases(world.creator, CaseFilter(**fields)).rows)
+
+    def expected(value_of, value) -> list[int]:
+        return sorted(r.case_id for r in everything if value_of(r) == value)
+
+    for reason in Reason:
+        assert shown(reason=reason.value) == expected(attrgetter("reason"), REASON_LABELS[reason])
+    statuses = {r.status for r in everything}
+    assert len(statuses) > 2
+    for status in statuses:
+        assert shown(status=status) == expected(attrgetter("status"), status)
+    for name in {r.customer_name for r in everything}:
+        assert shown(search=name) == expected(attrgetter("customer_name"), name)
+    days = {r.opened_at.date() for r in everything}
+    assert len(days) > 2
+    for day in days:
+        assert shown(opened_from=day, opened_to=day) == expected(lambda r: r.opened_at.date(), day)
 
 
 @pytest.mark.parametrize("sort", list(creator_cases.SORTS))
