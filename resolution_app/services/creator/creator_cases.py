@@ -212,20 +212,16 @@ def _values(f: CaseFilter, business_ids: list[int]) -> dict[str, object]:
 
 
 def _filtered(query: Select, shape: _Shape) -> Select:
-    """The query limited to the businesses' cases that meet the shape's conditions.
-
-    Statuses (of a closed set) are written into the statement rather than sent apart (literal_execute): the prepared
-    statement's plan then knows which statuses it counts. Sent as parameters, the plan guessed, and a count took
-    1.6 ms where the same with the statuses written in took 1.1."""
+    """The query limited to the businesses' cases that meet the shape's conditions."""
     query = query.where(Case.business_id.in_(bindparam("business_ids", expanding=True)))
     if shape.opened_from:
         query = query.where(Case.opened_at >= bindparam("opened_from"))
     if shape.opened_to:
         query = query.where(Case.opened_at < bindparam("opened_before"))
     if shape.status == WAITING_FILTER:
-        query = query.where(Case.status.in_(bindparam("waiting", expanding=True, literal_execute=True)))
+        query = query.where(Case.status.in_(bindparam("waiting", expanding=True)))
     elif shape.status:
-        query = query.where(Case.status == bindparam("status", literal_execute=True))
+        query = query.where(Case.status == bindparam("status"))
     if shape.reason:
         query = query.where(Case.reason == bindparam("reason"))
     if shape.search:
