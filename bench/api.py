@@ -5,19 +5,21 @@
 
 The platform of bench/creator_table.py: 1,000,000 cases, 100,000 of them the measured business's, whose owner makes
 a read key. Each figure is the median of a few GET /api/v1/resolution_center_cases?first=25 through the whole app in
-this process (httpx's ASGI transport on one event loop for all requests, as a server's: routing, the key check and its
-rate-limit count, the keyset query, the list entries, the response model and its JSON; Starlette's TestClient, which
-hops threads nine times a request, cost 2-5 ms of its own, more than the rows), page 50 with the cursor a
-client got walking there; beside it the floor, the hand-written SQL for the same rows (the columns a list entry
-shows, the same keyset predicate and order, LIMIT 26 for a page of 25), and the same work by hand (the key checked
-and counted in a transaction, then those rows). The runs take turns, so that each sees the same load: the client,
-the app and PostgreSQL share the machine's cores. Also shown: what the client and the HTTP stack cost by themselves.
+this process (httpx's ASGI transport, every request a task on one event loop, as in a server: routing, the query
+parameters, the thread hop, the key check with its rate-limit count and the keyset query (one statement), the list
+entries and their JSON; Starlette's TestClient, which hops threads nine times a request, cost 2-5 ms of its own, more
+than the rows), page 50 with the cursor a client got walking there; beside it the floor, the hand-written SQL for the
+same rows (the columns a list entry shows, the same keyset predicate and order, LIMIT 26 for a page of 25), and the
+same work by hand (the key checked and counted in a transaction, then those rows). The runs take turns, so that each
+sees the same load: the client, the app and PostgreSQL share the machine's cores. Also shown: what the client and the
+HTTP stack cost by themselves.
 """
 
 import argparse
 import asyncio
 import base64
 import hashlib
+import inspect
 import os
 import statistics
 import sys
@@ -71,9 +73,11 @@ PLAIN_OFFSET = (
     'SELECT c.id FROM "case" c WHERE c.business_id = :business_id'
     f" ORDER BY c.opened_at DESC NULLS LAST, c.id DESC LIMIT {PAGE} OFFSET {(LATER_PAGE - 1) * PAGE}"
 )
-# What api_keys.authenticate asks, by hand: the live key whose maker is still a member, and the minute's count.
+# What api_keys.authenticate asks, by hand: the live key whose maker is still a member, and the minute's count, with
+# a commit that doesn't wait for the disk.
 PLAIN_KEY = (
-    'SELECT k.id, k.business_id FROM api_key k JOIN "user" u ON u.id = k.created_by_id'
+    "SELECT k.id, k.business_id, set_config('synchronous_commit', 'off', true)"
+    ' FROM api_key k JOIN "user" u ON u.id = k.created_by_id'
     " JOIN business_member m ON m.user_id = u.id AND m.business_id = k.business_id"
     " WHERE k.key_hash = :hash AND k.revoked_at IS NULL"
 )
@@ -86,26 +90,15 @@ PLAIN_COUNT = (
 # --- Through the API -------------------------------------------------------------------------------------------------
 
 
-class AsgiClient:
-    """Requests straight into an ASGI app on one event loop of this thread, as a server's loop would run them."""
-
-    def __init__(self, app: Any) -> None:
-        self.loop = asyncio.new_event_loop()
-        self.client = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://bench")
-
-    def get(self, url: str, **options: Any) -> httpx.Response:
-        return self.loop.run_until_complete(self.client.get(url, **options))
-
-    def __enter__(self) -> "AsgiClient":
-        return self
-
-    def __exit__(self, *_: object) -> None:
-        self.loop.run_until_complete(self.client.aclose())
-        self.loop.close()
+def asgi_client(app: Any) -> httpx.AsyncClient:
+    """Requests straight into an ASGI app, as tasks on the bench's one event loop (asyncio.run's), as a server's loop
+    would run them: the thread pool keeps its workers between requests. (A loop run once per request ends anyio's
+    root task each time, and with it the worker thread: a thread started per request, as no server does.)"""
+    return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://bench")
 
 
-def api_get(client: AsgiClient, headers: dict[str, str], after: str | None) -> httpx.Response:
-    return client.get(CASES, params={"first": PAGE} | ({"after": after} if after else {}), headers=headers)
+async def api_get(client: httpx.AsyncClient, headers: dict[str, str], after: str | None) -> httpx.Response:
+    return await client.get(CASES, params={"first": PAGE} | ({"after": after} if after else {}), headers=headers)
 
 
 def api_page(answer: httpx.Response) -> tuple[list[tuple], str]:
@@ -119,11 +112,11 @@ def api_page(answer: httpx.Response) -> tuple[list[tuple], str]:
     return entries, page["page_info"]["end_cursor"]
 
 
-def walk_to(client: AsgiClient, headers: dict[str, str], page: int) -> str:
+async def walk_to(client: httpx.AsyncClient, headers: dict[str, str], page: int) -> str:
     """The `after` cursor of the page, as a client gets it: following end_cursor from the first page."""
     cursor = None
     for _ in range(page - 1):
-        cursor = api_page(api_get(client, headers, cursor))[1]
+        cursor = api_page(await api_get(client, headers, cursor))[1]
     return cursor
 
 
@@ -170,22 +163,28 @@ BARE = Starlette(routes=[Route("/", _nothing)])  # what the client costs by itse
 # --- Measuring -------------------------------------------------------------------------------------------------------
 
 
-def timed_together(calls: dict[str, Callable[[], Any]], runs: int) -> dict[str, tuple[float, Any]]:
+async def outcome(call: Callable[[], Any]) -> Any:
+    """What a call gives: a request is awaited; the SQL by hand runs right on the loop, as nothing else is waiting."""
+    result = call()
+    return await result if inspect.isawaitable(result) else result
+
+
+async def timed_together(calls: dict[str, Callable[[], Any]], runs: int) -> dict[str, tuple[float, Any]]:
     """Each call's median seconds and last result. A round makes each call once, so that all of them see the same
     load on the machine (the client, the app and PostgreSQL share its cores)."""
     times: dict[str, list[float]] = {name: [] for name in calls}
     results: dict[str, Any] = {}
     for name, call in calls.items():
-        results[name] = call()  # warm: a statement's first run compiles and caches it, in SQLAlchemy and psycopg
+        results[name] = await outcome(call)  # warm: a statement's first run compiles and caches it
     for _ in range(runs):
         for name, call in calls.items():
             started = time.perf_counter()
-            results[name] = call()
+            results[name] = await outcome(call)
             times[name].append(time.perf_counter() - started)
     return {name: (statistics.median(times[name]), results[name]) for name in calls}
 
 
-def print_list(engine: Engine, owner: User, runs: int) -> list[str]:
+async def print_list(engine: Engine, owner: User, runs: int) -> list[str]:
     business_id = platform.OWNER_BUSINESS
     reads = engine.execution_options(isolation_level="AUTOCOMMIT")  # what services read with (infra.db.read)
     secret = api_keys.create_key(owner, "Bench", "read").secret
@@ -193,11 +192,11 @@ def print_list(engine: Engine, owner: User, runs: int) -> list[str]:
     print(f"\nGET {CASES}?first={PAGE}, ms: the API in this process beside the same rows by hand")
     print(f"  {'':<9}{'API':>6}{'rows by hand':>14}{'ratio':>7}{'key check + rows by hand':>26}{'ratio':>7}")
     figures: dict[str, tuple[float, float]] = {}  # (API, rows by hand) seconds by RESULT name
-    with AsgiClient(api) as client:  # one event loop and thread pool for every request, as in a server
-        later = walk_to(client, headers, LATER_PAGE)
+    async with asgi_client(api) as client, asgi_client(BARE) as bare:
+        later = await walk_to(client, headers, LATER_PAGE)
         with reads.connect() as connection:
             expected = platform.run_sql(connection, PLAIN_OFFSET, {"business_id": business_id}).scalars().all()
-        if [entry[0] for entry in api_page(api_get(client, headers, later))[0]] != expected:
+        if [entry[0] for entry in api_page(await api_get(client, headers, later))[0]] != expected:
             raise SystemExit(f"Page {LATER_PAGE} by the cursors is not the cases {LATER_PAGE - 1} pages in.")
         for page, after in ((1, None), (LATER_PAGE, later)):
             calls = {
@@ -205,17 +204,16 @@ def print_list(engine: Engine, owner: User, runs: int) -> list[str]:
                 "rows": lambda after=after: plain_page(reads, business_id, after),
                 "same work": lambda after=after: plain_page(reads, plain_key_check(engine, secret), after),
             }
-            found = timed_together(calls, runs)
+            found = await timed_together(calls, runs)
             (served, answer), (plain, _), (whole, _) = found["api"], found["rows"], found["same work"]
             if any(result != api_page(answer)[0] for name, (_, result) in found.items() if name != "api"):
                 raise SystemExit(f"The plain SQL disagrees with the API on page {page}.")
             cells = f"{platform.ms(served):>6}{platform.ms(plain):>14}{served / plain:>7.2f}"
             print(f"  page {page:<4}{cells}{platform.ms(whole):>26}{served / whole:>7.2f}")
             figures["api_list_first_page" if page == 1 else f"api_list_page_{page}"] = served, plain
-        with AsgiClient(BARE) as bare:
-            (alone, bare_answer), (refused, answer) = timed_together(
-                {"client": lambda: bare.get("/"), "no key": lambda: client.get(CASES)}, runs
-            ).values()
+        (alone, bare_answer), (refused, answer) = (
+            await timed_together({"client": lambda: bare.get("/"), "no key": lambda: client.get(CASES)}, runs)
+        ).values()
         if bare_answer.status_code != 200 or answer.status_code != 401:
             raise SystemExit("The bare route failed, or a request without a key was not refused.")
     print(f"  the client alone, on a bare Starlette route: {platform.ms(alone)} ms")
@@ -257,7 +255,7 @@ def main() -> None:
         checkpoint(engine)
         with transaction() as session:
             owner = session.get(User, platform.OWNER_BUSINESS)  # user n owns business n
-        results = print_list(engine, owner, args.runs)
+        results = asyncio.run(print_list(engine, owner, args.runs))
         engine.dispose()
     print("\n".join(results))
 

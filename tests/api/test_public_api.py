@@ -201,6 +201,20 @@ def test_a_revoked_key_is_refused_at_once(world, client):
     _error(client.get(CASES, headers=headers), 401, "authentication_failed")
 
 
+def test_the_list_checks_its_key_in_its_own_statement_as_strictly_as_the_other_endpoints(world, client, frozen_clock):
+    case_id = _open(world)
+    manager = add_member("manager@example.com", MemberRole.MANAGER, seeded_business_id())
+    made = api_keys.create_key(manager, "Manager's bot", "read")
+    headers = {"Authorization": f"Bearer {made.secret}"}
+    assert client.get(CASES, headers=headers).json()["data"][0]["id"] == case_id
+    assert api_keys.keys_view(world.creator).keys[0].last_used_at == frozen_clock.now()  # a listing is a use
+    with transaction() as session:
+        session.delete(session.exec(select(BusinessMember).where(BusinessMember.user_id == manager.id)).one())
+    _error(client.get(CASES, headers=headers), 401, "authentication_failed")  # gone with the member who made it
+    unknown = {"Authorization": f"Bearer {made.secret[:-1]}x"}
+    _error(client.get(CASES, params={"status": "customer_won"}, headers=unknown), 401, "authentication_failed")
+
+
 def test_a_read_key_may_not_write(world, client):
     case_id = _open(world)
     headers = _key(world.creator, "read")

@@ -10,7 +10,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import text
+from sqlalchemy import FromClause, Row, Select, bindparam, func, true, update
 from sqlmodel import Session, select
 
 from resolution_app.domain.enums import API_SCOPE_LABELS, ApiScope
@@ -19,10 +19,10 @@ from resolution_app.domain.ids import is_row_id
 from resolution_app.domain.text import has_control_characters
 from resolution_app.infra.clock import clock
 from resolution_app.infra.db import read, transaction
-from resolution_app.models import ApiKey, Business, User
+from resolution_app.models import ApiKey, Business, BusinessMember, User
 from resolution_app.services.access import ACTING_ROLES, membership
 from resolution_app.services.creator.businesses import creator_business
-from resolution_app.services.developers.rate_limit import COUNT_CTE, check, window_of
+from resolution_app.services.developers.rate_limit import check, counted, window_of
 
 KEY_PREFIX = "rc_key_"
 SHOWN_CHARS = len(KEY_PREFIX) + 6
@@ -157,27 +157,63 @@ def revoke_key(user: User, key_id: int) -> None:
         session.add(key)
 
 
-# The live key whose maker is still a member of its business, its request counted and, once a minute, its "last used"
-# moved on: one statement, one round trip, as it comes before every API request.
-_AUTHENTICATE = text(
-    f"""
-    WITH caller AS (
-        SELECT k.id, k.business_id, k.scope, k.created_by_id FROM api_key k
-        JOIN business_member m ON m.user_id = k.created_by_id AND m.business_id = k.business_id
-        WHERE k.key_hash = :hash AND k.revoked_at IS NULL
-    ),
-    {COUNT_CTE},
-    touched AS (
-        UPDATE api_key SET last_used_at = :now
-        WHERE id = (SELECT id FROM caller) AND (last_used_at IS NULL OR last_used_at <= :stale)
+# The live key whose maker is still a member of its business. Its request is counted (rate_limit.counted) and, once a
+# minute, its "last used" moved on (_TOUCHED), in the statement that checks it: one round trip, as it comes before
+# every API request. Losing the last moment's counts and stamps in a crash is harmless, so that statement's commit
+# doesn't wait for the disk: set_config(..., true) is SET LOCAL, for the statement's own transaction (0.2 ms a request).
+CALLER = (
+    select(
+        ApiKey.id.label("key_id"),
+        ApiKey.business_id,
+        ApiKey.scope,
+        ApiKey.created_by_id,
+        func.set_config("synchronous_commit", "off", True).label("commit_unflushed"),
     )
-    SELECT caller.*, counted.requests FROM caller, counted
-    """
+    .join(
+        BusinessMember,
+        (BusinessMember.user_id == ApiKey.created_by_id) & (BusinessMember.business_id == ApiKey.business_id),
+    )
+    .where(ApiKey.key_hash == bindparam("hash"), ApiKey.revoked_at.is_(None))
+    .cte("caller")
 )
+_COUNTED = counted(CALLER)
+_TOUCHED = (
+    update(ApiKey)
+    .where(
+        ApiKey.id == select(CALLER.c.key_id).scalar_subquery(),
+        ApiKey.last_used_at.is_(None) | (ApiKey.last_used_at <= bindparam("stale")),
+    )
+    .values(last_used_at=bindparam("now"))
+    .cte("touched")
+)
+
+
+def authenticating(found: FromClause | None = None) -> Select:
+    """The key's check and count, and `found` (a LATERAL subquery on CALLER.c.business_id: what the request reads of
+    the key's business) in the same statement. No row for a key that is not live; else a row per row found (one with
+    its columns null if none), each with the caller's columns and the minute's `requests`."""
+    joined = CALLER.join(_COUNTED, true())
+    if found is not None:
+        joined = joined.outerjoin(found, true())
+    return select(*joined.exported_columns).select_from(joined).add_cte(_TOUCHED)
+
+
+_AUTHENTICATE = authenticating()
 
 
 def looks_like_key(secret: str) -> bool:
     return secret.startswith(KEY_PREFIX) and len(secret) <= 200
+
+
+def key_values(secret: str, now: datetime) -> dict[str, object]:
+    """The values of an authenticating statement's key check."""
+    return {"hash": _hash(secret), "window": window_of(now), "now": now, "stale": now - LAST_USED_EVERY}
+
+
+def caller_of(row: Row, now: datetime) -> ApiCaller:
+    """Who an authenticating statement's row speaks for; RateLimited once the key's minute is used up."""
+    check(row.requests, now)
+    return ApiCaller(row.key_id, row.business_id, ApiScope(row.scope), user_id=row.created_by_id)
 
 
 def authenticate(secret: str) -> ApiCaller | None:
@@ -186,10 +222,6 @@ def authenticate(secret: str) -> ApiCaller | None:
     if not looks_like_key(secret):
         return None
     now = clock.now()
-    values = {"hash": _hash(secret), "window": window_of(now), "now": now, "stale": now - LAST_USED_EVERY}
     with read() as session:  # the statement commits as it runs
-        found = session.execute(_AUTHENTICATE, values).first()
-    if found is None:
-        return None
-    check(found.requests, now)
-    return ApiCaller(found.id, found.business_id, ApiScope(found.scope), user_id=found.created_by_id)
+        found = session.connection().execute(_AUTHENTICATE, key_values(secret, now)).first()
+    return None if found is None else caller_of(found, now)

@@ -3,24 +3,31 @@
 import math
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete
+from sqlalchemy import CTE, bindparam, delete, literal, select
+from sqlalchemy.dialects.postgresql import insert
 
 from resolution_app.domain.errors import RateLimited
 from resolution_app.domain.policy import DEFAULT_POLICY
 from resolution_app.infra.clock import clock
 from resolution_app.infra.db import read
 from resolution_app.models import ApiRequestCount
+from resolution_app.models.base import UTCDateTime
 
-# Counts one request in the key's minute and answers how many that minute has seen, whichever worker takes it.
-# A CTE, so that the key check can count in the same statement (api_keys.authenticate).
-COUNT_CTE = """
-    counted AS (
-        INSERT INTO api_request_count (api_key_id, window_start, requests)
-        SELECT id, :window, 1 FROM caller
-        ON CONFLICT (api_key_id, window_start) DO UPDATE SET requests = api_request_count.requests + 1
-        RETURNING requests
+
+def counted(caller: CTE) -> CTE:
+    """Counts one request in the key's minute and answers how many that minute has seen, whichever worker takes it:
+    a CTE on the `key_id` of the CTE `caller`, so that the key check counts in its own statement (api_keys)."""
+    counting = insert(ApiRequestCount).from_select(
+        ["api_key_id", "window_start", "requests"],
+        select(caller.c.key_id, bindparam("window", type_=UTCDateTime), literal(1)),
     )
-"""
+    return (
+        counting.on_conflict_do_update(
+            index_elements=["api_key_id", "window_start"], set_={"requests": ApiRequestCount.requests + 1}
+        )
+        .returning(ApiRequestCount.requests)
+        .cte("counted")
+    )
 
 
 def window_of(now: datetime) -> datetime:
