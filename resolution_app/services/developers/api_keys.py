@@ -161,6 +161,7 @@ def revoke_key(user: User, key_id: int) -> None:
 # minute, its "last used" moved on (_TOUCHED), in the statement that checks it: one round trip, as it comes before
 # every API request. Losing the last moment's counts and stamps in a crash is harmless, so that statement's commit
 # doesn't wait for the disk: set_config(..., true) is SET LOCAL, for the statement's own transaction (0.2 ms a request).
+# So an authenticating statement runs alone, in infra.db.read(), never in a transaction with writes that must last.
 CALLER = (
     select(
         ApiKey.id.label("key_id"),
