@@ -239,6 +239,17 @@ def test_another_business_s_key_finds_none_of_these_cases(world, client):
     assert _messages(case_id) == 0
 
 
+@pytest.mark.parametrize("case_id", ["abc", "%0A", "1%0D%0A2", "%F3%86%82%82%0A"])
+def test_a_case_id_that_is_no_number_gets_the_api_s_own_error(world, client, case_id):
+    # Line breaks (%0A) once took a request out of the API's mount, to a plain-text 404.
+    headers = _key(world.creator)
+    for response in (
+        client.get(f"{CASES}/{case_id}", headers=headers),
+        client.post(f"{CASES}/{case_id}/messages", json={"body": "Hi"}, headers=headers),
+    ):
+        _error(response, 422, "invalid_request")
+
+
 @pytest.mark.parametrize("case_id", ["0", "-1", "99999999999999999999", "2147483648"])
 def test_impossible_case_ids_are_not_found(world, client, case_id):
     _error(client.get(f"{CASES}/{case_id}", headers=_key(world.creator)), 404, "not_found")
