@@ -40,9 +40,9 @@ bearer = HTTPBearer(auto_error=False, description="An API key from Settings → 
 
 async def bearer_key(credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]) -> str:
     """The key as sent. None, or text no key looks like, is refused here, before the request's parameters are read;
-    a key of the right shape is checked by the route itself (authenticated), in the worker thread it runs in: as a
-    synchronous dependency, FastAPI would run that check in a thread of its own first, and the second hop cost
-    about as much as the check's statement."""
+    a key of the right shape is checked by the route itself (authenticated, or the list's own statement), in the
+    worker thread it runs in: as a synchronous dependency, FastAPI would run that check in a thread of its own
+    first, and the second hop cost about as much as the check's statement."""
     if credentials is None or not api_keys.looks_like_key(credentials.credentials):
         raise errors.Unauthorized(errors.NO_KEY)
     return credentials.credentials
