@@ -9,12 +9,14 @@ Ctrl-C (or SIGTERM) stops everything this started.
 """
 
 import argparse
+import fcntl
 import os
 import signal
 import subprocess
 import sys
 from contextlib import ExitStack
 from pathlib import Path
+from typing import TextIO
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -30,6 +32,32 @@ S3_PORT = int(os.environ.get("SEAWEED_S3_PORT", "8333"))
 
 def _stop_on_term(*_: object) -> None:
     raise KeyboardInterrupt  # a terminal's Ctrl-C and a supervisor's SIGTERM stop everything the same way
+
+
+class AlreadyRunning(Exception):
+    """Another run serves from the same data folder."""
+
+
+def _only_run(data_dir: Path) -> TextIO:
+    """The data folder's lock, held while this runs: a second run on it would take over this one's PostgreSQL (as it
+    rightly does a killed run's) and stop it on its way out. The system drops the lock however this process ends."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    lock = (data_dir / "run.lock").open("a+")
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        lock.seek(0)
+        holder = lock.read().strip() or "?"
+        lock.close()
+        raise AlreadyRunning(
+            f"The app is already running on {data_dir} (process {holder}): stop it first (Ctrl-C where it runs), or "
+            "give this run a DATA_DIR of its own."
+        ) from None
+    lock.seek(0)
+    lock.truncate()
+    lock.write(f"{os.getpid()}\n")
+    lock.flush()
+    return lock
 
 
 def _servers(stack: ExitStack, env: dict[str, str], scaled: bool) -> None:
@@ -73,14 +101,18 @@ def main() -> int:
     parser.add_argument("--scaled", action="store_true", help="Redis, several backend workers, dedicated job workers")
     args = parser.parse_args()
     signal.signal(signal.SIGTERM, _stop_on_term)
+    # A shell starts a background job (`make run &`) with Ctrl-C's signal ignored, and children inherit that: the app
+    # would ignore the SIGINT that stops it, and be killed 20 s later. A handler of our own is not inherited.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     env = dict(os.environ)
     env.setdefault("DEMO_DATA", "1")
     env.setdefault("REFLEX_USE_NPM", "1")
     try:
         with ExitStack() as stack:
+            stack.enter_context(_only_run(get_settings().data_dir.resolve()))
             _servers(stack, env, args.scaled)
             return _serve(stack, env, int(env.get("JOB_WORKERS", "2")) if args.scaled else 0)
-    except (LocalPostgresError, SeaweedError, LocalRedisError) as error:
+    except (AlreadyRunning, LocalPostgresError, SeaweedError, LocalRedisError) as error:
         print(error, file=sys.stderr)
         return 1
     except KeyboardInterrupt:

@@ -7,16 +7,15 @@ thread pool for a plain `def` route and for a streamed body's synchronous chunks
 
 import asyncio
 import logging
-import re
 from collections.abc import Callable, Iterator
 from html import escape
 from urllib.parse import quote
 
 from starlette.applications import Starlette
+from starlette.convertors import PathConvertor, register_url_convertor
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response, StreamingResponse
 from starlette.routing import Mount, Route
-from starlette.types import ASGIApp
 
 from resolution_app.api.v1.app import app as api_v1
 from resolution_app.domain.analytics import range_from_query
@@ -219,14 +218,16 @@ async def _answers(name: str, check: Callable[[], health.Figures | None]) -> tup
     return "", figures or {}
 
 
-class WholeMount(Mount):
-    """A mount that owns every path under its prefix. Starlette matches the rest of the path with `.*`, which stops at
-    a line break: a client's %0A took the request out of the API, to a plain-text 404 instead of its JSON errors."""
+class AnyPath(PathConvertor):
+    """Starlette's `path` convertor, line breaks included. Its `.*` stopped at one, and every mount matches the rest of
+    the path with it: a client's %0A took the request out of the API (and of Reflex's own mount of this app) to a
+    plain-text 404, instead of the API's JSON error."""
 
-    def __init__(self, path: str, app: ASGIApp) -> None:
-        super().__init__(path, app=app)
-        self.path_regex = re.compile(self.path_regex.pattern, re.DOTALL)
+    regex = "(?s:.*)"
 
+
+# Before any mount is built: this module's, and Reflex's, which mounts this app when the server starts.
+register_url_convertor("path", AnyPath())
 
 api = Starlette(
     routes=[
@@ -238,6 +239,6 @@ api = Starlette(
         Route("/api/review/cases/{case_id:int}.pdf", review_case_pdf),
         Route("/api/health", health_check),
         Route(preferences.UNSUBSCRIBE_PATH + "{token}", unsubscribe, methods=["GET", "POST"]),
-        WholeMount("/api/v1", api_v1),
+        Mount("/api/v1", app=api_v1),
     ]
 )
