@@ -2,6 +2,7 @@
 
 import importlib.util
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -22,7 +23,9 @@ def _run_local() -> ModuleType:
 def test_a_second_run_on_the_same_data_folder_is_refused_while_the_first_runs(tmp_path):
     run_local = _run_local()
     first = run_local._only_run(tmp_path)
-    with pytest.raises(run_local.AlreadyRunning, match=f"already running on {tmp_path} \\(process {os.getpid()}\\)"):
+    with pytest.raises(
+        run_local.AlreadyRunning, match=re.escape(f"already running on {tmp_path} (process {os.getpid()})")
+    ):
         run_local._only_run(tmp_path)
     run_local._only_run(tmp_path / "elsewhere").close()  # another DATA_DIR is another run
     first.close()  # the first run ends
@@ -32,7 +35,7 @@ def test_a_second_run_on_the_same_data_folder_is_refused_while_the_first_runs(tm
 # A run that holds the folder until it is killed.
 HOLDER = """
 import pathlib, runpy, sys, time
-lock = runpy.run_path(sys.argv[1])["_only_run"](pathlib.Path(sys.argv[2]))
+lock = runpy.run_path(sys.argv[1])["_only_run"](pathlib.Path(sys.argv[2]))  # held while this process lives
 print("held", flush=True)
 time.sleep(60)
 """
