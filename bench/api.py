@@ -5,14 +5,14 @@
 
 The platform of bench/creator_table.py: 1,000,000 cases, 100,000 of them the measured business's, whose owner makes
 a read key. Each figure is the median of a few GET /api/v1/resolution_center_cases?first=25 through the whole app in
-this process (httpx's ASGI transport, every request a task on one event loop, as in a server: routing, the query
-parameters, the thread hop, the key check with its rate-limit count and the keyset query (one statement), the list
-entries and their JSON; Starlette's TestClient, which hops threads nine times a request, cost 2-5 ms of its own, more
-than the rows), page 50 with the cursor a client got walking there; beside it the floor, the hand-written SQL for the
-same rows (the columns a list entry shows, the same keyset predicate and order, LIMIT 26 for a page of 25), and the
-same work by hand (the key checked and counted in a transaction, then those rows). The runs take turns, so that each
-sees the same load: the client, the app and PostgreSQL share the machine's cores. Also shown: what the client and the
-HTTP stack cost by themselves.
+this process, handed to it as a server does (`served`: the ASGI scope; every request a task on one event loop):
+routing, the query parameters, the thread hop, the key check with its rate-limit count and the keyset query (one
+statement), the list entries and their JSON. Page 50 is asked with the cursor a client got walking there. Beside it
+the floor, the hand-written SQL for the same rows (the columns a list entry shows, the same keyset predicate and order,
+LIMIT 26 for a page of 25), and the same work by hand (the key checked and counted in a transaction, then those rows).
+The runs take turns, so that each sees the same load: the bench, the app and PostgreSQL share the machine's cores.
+Also shown: what the HTTP stack costs by itself, and what a client library adds (httpx's ASGI client; Starlette's
+TestClient, which hops threads nine times a request, cost 2-5 ms of its own).
 """
 
 import argparse
@@ -20,6 +20,7 @@ import asyncio
 import base64
 import hashlib
 import inspect
+import json
 import os
 import statistics
 import sys
@@ -27,10 +28,11 @@ import tempfile
 import time
 from collections.abc import Callable
 from contextlib import ExitStack
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 import httpx
 from sqlalchemy import Engine, text
@@ -39,6 +41,7 @@ from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
+from starlette.types import ASGIApp
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -90,18 +93,66 @@ PLAIN_COUNT = (
 # --- Through the API -------------------------------------------------------------------------------------------------
 
 
-def asgi_client(app: Any) -> httpx.AsyncClient:
-    """Requests straight into an ASGI app, as tasks on the bench's one event loop (asyncio.run's), as a server's loop
-    would run them: the thread pool keeps its workers between requests. (A loop run once per request ends anyio's
-    root task each time, and with it the worker thread: a thread started per request, as no server does.)"""
-    return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://bench")
+@dataclass(frozen=True)
+class Answer:
+    status_code: int
+    body: bytes
+
+    @property
+    def text(self) -> str:
+        return self.body.decode()
+
+    def json(self) -> Any:
+        return json.loads(self.body)
 
 
-async def api_get(client: httpx.AsyncClient, headers: dict[str, str], after: str | None) -> httpx.Response:
-    return await client.get(CASES, params={"first": PAGE} | ({"after": after} if after else {}), headers=headers)
+async def served(app: ASGIApp, path: str, query: dict[str, Any] | None = None, headers: dict | None = None) -> Answer:
+    """A GET as a server hands it to the app, and the app's answer: the ASGI scope (the HTTP request as uvicorn parses
+    it, in C), an empty body, the answer's messages collected. Everything the app does is measured, and nothing a
+    client library does: httpx's own URL, header and answer handling cost 0.4-0.8 ms a request here, as much as the
+    app's routing and the key's dependency together (shown apart, below the figures).
+
+    Every call is a task on the bench's one event loop (asyncio.run's), as a server's loop would run it: the thread
+    pool keeps its workers between requests. (A loop run once per request ends anyio's root task each time, and with
+    it the worker thread: a thread started per request, as no server does.)"""
+    sent_headers = (headers or {}).items()
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0", "spec_version": "2.4"},
+        "http_version": "1.1",
+        "method": "GET",
+        "scheme": "http",
+        "server": ("bench", 80),
+        "client": ("127.0.0.1", 50000),
+        "root_path": "",
+        "path": path,
+        "raw_path": path.encode(),
+        "query_string": urlencode(query or {}).encode(),
+        "headers": [(b"host", b"bench")] + [(name.lower().encode(), value.encode()) for name, value in sent_headers],
+    }
+    sent: list[dict] = []
+
+    async def receive() -> dict:
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    async def send(message: dict) -> None:
+        sent.append(message)
+
+    await app(scope, receive, send)
+    status = next(message["status"] for message in sent if message["type"] == "http.response.start")
+    body = b"".join(message.get("body", b"") for message in sent if message["type"] == "http.response.body")
+    return Answer(status, body)
 
 
-def api_page(answer: httpx.Response) -> tuple[list[tuple], str]:
+def list_query(after: str | None) -> dict[str, Any]:
+    return {"first": PAGE} | ({"after": after} if after else {})
+
+
+async def api_get(headers: dict[str, str], after: str | None) -> Answer:
+    return await served(api, CASES, list_query(after), headers)
+
+
+def api_page(answer: Answer | httpx.Response) -> tuple[list[tuple], str]:
     """The page's entries (id, product, buyer, amount) and its end cursor."""
     if answer.status_code != 200:
         raise SystemExit(f"The API answered {answer.status_code}: {answer.text}")
@@ -112,11 +163,11 @@ def api_page(answer: httpx.Response) -> tuple[list[tuple], str]:
     return entries, page["page_info"]["end_cursor"]
 
 
-async def walk_to(client: httpx.AsyncClient, headers: dict[str, str], page: int) -> str:
+async def walk_to(headers: dict[str, str], page: int) -> str:
     """The `after` cursor of the page, as a client gets it: following end_cursor from the first page."""
     cursor = None
     for _ in range(page - 1):
-        cursor = api_page(await api_get(client, headers, cursor))[1]
+        cursor = api_page(await api_get(headers, cursor))[1]
     return cursor
 
 
@@ -184,6 +235,27 @@ async def timed_together(calls: dict[str, Callable[[], Any]], runs: int) -> dict
     return {name: (statistics.median(times[name]), results[name]) for name in calls}
 
 
+async def print_stack(headers: dict[str, str], runs: int) -> None:
+    """What the HTTP stack costs by itself, and what httpx's client adds to the first page (not in the figures)."""
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=api), base_url="http://bench") as client:
+        (bare, bare_answer), (refused, refusal), (api_alone, _), (through_httpx, answer) = (
+            await timed_together(
+                {
+                    "bare": lambda: served(BARE, "/"),
+                    "no key": lambda: served(api, CASES),
+                    "api": lambda: api_get(headers, None),
+                    "httpx": lambda: client.get(CASES, params=list_query(None), headers=headers),
+                },
+                runs,
+            )
+        ).values()
+    if bare_answer.status_code != 200 or refusal.status_code != 401 or answer.status_code != 200:
+        raise SystemExit("The bare route failed, a request without a key was not refused, or httpx's was.")
+    print(f"  a bare Starlette route: {platform.ms(bare)} ms")
+    print(f"  the HTTP stack, a request refused before any SQL (no key, 401): {platform.ms(refused)} ms")
+    print(f"  page 1 through httpx's ASGI client: {platform.ms(through_httpx)} ms, {platform.ms(api_alone)} without")
+
+
 async def print_list(engine: Engine, owner: User, runs: int) -> list[str]:
     business_id = platform.OWNER_BUSINESS
     reads = engine.execution_options(isolation_level="AUTOCOMMIT")  # what services read with (infra.db.read)
@@ -192,32 +264,25 @@ async def print_list(engine: Engine, owner: User, runs: int) -> list[str]:
     print(f"\nGET {CASES}?first={PAGE}, ms: the API in this process beside the same rows by hand")
     print(f"  {'':<9}{'API':>6}{'rows by hand':>14}{'ratio':>7}{'key check + rows by hand':>26}{'ratio':>7}")
     figures: dict[str, tuple[float, float]] = {}  # (API, rows by hand) seconds by RESULT name
-    async with asgi_client(api) as client, asgi_client(BARE) as bare:
-        later = await walk_to(client, headers, LATER_PAGE)
-        with reads.connect() as connection:
-            expected = platform.run_sql(connection, PLAIN_OFFSET, {"business_id": business_id}).scalars().all()
-        if [entry[0] for entry in api_page(await api_get(client, headers, later))[0]] != expected:
-            raise SystemExit(f"Page {LATER_PAGE} by the cursors is not the cases {LATER_PAGE - 1} pages in.")
-        for page, after in ((1, None), (LATER_PAGE, later)):
-            calls = {
-                "api": lambda after=after: api_get(client, headers, after),
-                "rows": lambda after=after: plain_page(reads, business_id, after),
-                "same work": lambda after=after: plain_page(reads, plain_key_check(engine, secret), after),
-            }
-            found = await timed_together(calls, runs)
-            (served, answer), (plain, _), (whole, _) = found["api"], found["rows"], found["same work"]
-            if any(result != api_page(answer)[0] for name, (_, result) in found.items() if name != "api"):
-                raise SystemExit(f"The plain SQL disagrees with the API on page {page}.")
-            cells = f"{platform.ms(served):>6}{platform.ms(plain):>14}{served / plain:>7.2f}"
-            print(f"  page {page:<4}{cells}{platform.ms(whole):>26}{served / whole:>7.2f}")
-            figures["api_list_first_page" if page == 1 else f"api_list_page_{page}"] = served, plain
-        (alone, bare_answer), (refused, answer) = (
-            await timed_together({"client": lambda: bare.get("/"), "no key": lambda: client.get(CASES)}, runs)
-        ).values()
-        if bare_answer.status_code != 200 or answer.status_code != 401:
-            raise SystemExit("The bare route failed, or a request without a key was not refused.")
-    print(f"  the client alone, on a bare Starlette route: {platform.ms(alone)} ms")
-    print(f"  the HTTP stack, a request refused before any SQL (no key, 401): {platform.ms(refused)} ms")
+    later = await walk_to(headers, LATER_PAGE)
+    with reads.connect() as connection:
+        expected = platform.run_sql(connection, PLAIN_OFFSET, {"business_id": business_id}).scalars().all()
+    if [entry[0] for entry in api_page(await api_get(headers, later))[0]] != expected:
+        raise SystemExit(f"Page {LATER_PAGE} by the cursors is not the cases {LATER_PAGE - 1} pages in.")
+    for page, after in ((1, None), (LATER_PAGE, later)):
+        calls = {
+            "api": lambda after=after: api_get(headers, after),
+            "rows": lambda after=after: plain_page(reads, business_id, after),
+            "same work": lambda after=after: plain_page(reads, plain_key_check(engine, secret), after),
+        }
+        found = await timed_together(calls, runs)
+        (answered, answer), (plain, _), (whole, _) = found["api"], found["rows"], found["same work"]
+        if any(result != api_page(answer)[0] for name, (_, result) in found.items() if name != "api"):
+            raise SystemExit(f"The plain SQL disagrees with the API on page {page}.")
+        cells = f"{platform.ms(answered):>6}{platform.ms(plain):>14}{answered / plain:>7.2f}"
+        print(f"  page {page:<4}{cells}{platform.ms(whole):>26}{answered / whole:>7.2f}")
+        figures["api_list_first_page" if page == 1 else f"api_list_page_{page}"] = answered, plain
+    await print_stack(headers, runs)
     print(f"  the client, the app and PostgreSQL share this machine's {os.cpu_count()} cores")
     worse = max(figures.values(), key=lambda figure: figure[0] / figure[1])
     print(f"  the worse ratio to the rows by hand: {worse[0] / worse[1]:.2f} (goal {GOAL_RATIO})")

@@ -12,12 +12,14 @@ from starlette.routing import Mount
 from starlette.testclient import TestClient
 
 from resolution_app.api.routes import api
+from resolution_app.api.v1.app import CaseList
 from resolution_app.domain.enums import CaseStatus, MemberRole, PaymentMethod
 from resolution_app.domain.policy import DEFAULT_POLICY
 from resolution_app.infra.db import transaction
 from resolution_app.models import BusinessMember, Case, Message
 from resolution_app.services.cases import claims
 from resolution_app.services.developers import api_keys, rate_limit
+from resolution_app.services.developers.case_resource import LIST_COLUMNS, ListedCase
 from tests.services.factories import DESCRIPTION
 from tests.services.members import add_member, other_creator, seeded_business_id
 
@@ -95,6 +97,26 @@ def test_filters_narrow_the_list(world, client):
     }
     naive = middle.replace(tzinfo=None).isoformat()  # taken as UTC
     assert set(_all_ids(client, headers, created_before=naive)) == {c.id for c in cases if c.opened_at < middle}
+
+
+def test_list_entries_are_written_as_their_model_and_the_case_itself_write_them(world, client):
+    headers = _key(world.creator, "read")
+    _open(world)
+    answer = client.get(CASES, params={"first": 100}, headers=headers)
+    # The entries are built as plain values, not as models (case_resource.list_entries): byte for byte, the body is
+    # what CaseList writes, and each entry what reading its case shows.
+    assert CaseList.model_validate_json(answer.content).model_dump_json().encode() == answer.content
+    entries = answer.json()["data"]
+    for entry in entries:
+        case = client.get(f"{CASES}/{entry['id']}", headers=headers).json()
+        assert entry == {name: case[name] for name in entry}
+    statuses = {entry["status"] for entry in entries}
+    assert {"under_platform_review", "merchant_response_needed"} <= statuses and len(statuses) > 3
+    assert any(entry["due_at"] for entry in entries) and any(entry["resolved_at"] for entry in entries)
+
+
+def test_a_listed_case_reads_the_list_s_columns_by_their_names():
+    assert ListedCase._fields == tuple(LIST_COLUMNS.selected_columns.keys())
 
 
 @pytest.mark.parametrize(

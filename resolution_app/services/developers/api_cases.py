@@ -11,14 +11,14 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cache
 
-from sqlalchemy import ColumnCollection, ColumnElement, Row, Select, bindparam, tuple_
+from sqlalchemy import ColumnCollection, ColumnElement, Select, bindparam, tuple_
 from sqlmodel import Session
 
 from resolution_app.domain.enums import CaseStatus, Party, Reason
 from resolution_app.domain.errors import Forbidden, InvalidInput, NotFound
 from resolution_app.domain.ids import is_row_id
 from resolution_app.infra.clock import clock
-from resolution_app.infra.db import read
+from resolution_app.infra.db import read, read_rows
 from resolution_app.models import Case, User
 from resolution_app.services.access import CASE_NOT_FOUND, may_act
 from resolution_app.services.cases import case_actions
@@ -27,14 +27,15 @@ from resolution_app.services.developers.api_keys import ApiCaller
 from resolution_app.services.developers.case_resource import (
     API_ACTIONS,
     LIST_COLUMNS,
-    CaseListItem,
     CaseResource,
+    ListedCase,
     available_actions,
     case_resource,
-    list_items,
+    list_entries,
 )
 
 MAX_PAGE = 100
+_LISTED_WIDTH = len(ListedCase._fields)
 READ_ONLY_KEY = 'This key may only read. Make a key with the "Read and write" scope to act on cases.'
 BAD_CURSOR = "`after` must be an end_cursor from a previous page."
 
@@ -51,12 +52,12 @@ class CaseQuery:
 
 @dataclass(frozen=True)
 class CasePage:
-    cases: list[CaseListItem]
+    cases: list[dict]  # CaseListItem's fields (case_resource.list_entries)
     has_next_page: bool
     end_cursor: str | None
 
 
-def _cursor(case: Case | Row) -> str:
+def _cursor(case: ListedCase) -> str:
     return base64.urlsafe_b64encode(f"{case.opened_at.isoformat()}|{case.id}".encode()).decode().rstrip("=")
 
 
@@ -136,14 +137,15 @@ def list_cases(secret: str, query: CaseQuery) -> CasePage | None:
     now = clock.now()
     values = _list_values(query) | api_keys.key_values(secret, now)
     statement = _list_statement(frozenset(name for name in _CONDITIONS if getattr(query, name)))
-    with read() as session:  # the statement commits as it runs
-        rows = session.connection().execute(statement, values).all()  # Core: plain rows, no ORM loading
+    with read_rows() as connection:  # the statement commits as it runs
+        rows = connection.execute(statement, values).all()
     if not rows:
         return None
     api_keys.caller_of(rows[0], now)
-    shown = [row for row in rows[: query.first] if row.id is not None]  # a business with no cases: one row, no case
+    listed = [ListedCase._make(row[-_LISTED_WIDTH:]) for row in rows[: query.first]]  # the page's columns come last
+    shown = [case for case in listed if case.id is not None]  # a business with no cases: one row, no case
     return CasePage(
-        cases=list_items(shown),
+        cases=list_entries(shown),
         has_next_page=len(rows) > query.first,
         end_cursor=_cursor(shown[-1]) if shown else None,
     )
