@@ -283,7 +283,7 @@ async def print_list(engine: Engine, owner: User, runs: int) -> list[str]:
         print(f"  page {page:<4}{cells}{platform.ms(whole):>26}{answered / whole:>7.2f}")
         figures["api_list_first_page" if page == 1 else f"api_list_page_{page}"] = answered, plain
     await print_stack(headers, runs)
-    print(f"  the client, the app and PostgreSQL share this machine's {os.cpu_count()} cores")
+    print(f"  the bench, the app and PostgreSQL share this machine's {os.cpu_count()} cores")
     worse = max(figures.values(), key=lambda figure: figure[0] / figure[1])
     print(f"  the worse ratio to the rows by hand: {worse[0] / worse[1]:.2f} (goal {GOAL_RATIO})")
     figures["api_list"] = worse

@@ -85,8 +85,8 @@ async def _domain(_: Request, error: DomainError) -> JSONResponse:
 
 
 def install(app: FastAPI) -> None:
-    # The handlers are async, though they do no I/O: Starlette runs a plain def handler in its thread pool, and the
-    # hop cost more than the answer (a refused request took 1.7 ms instead of 1.2).
+    # The handlers are async, though they do no I/O: Starlette runs a plain def handler in its thread pool, and that
+    # hop cost a refused request about 0.35 ms, more than the rest of its answer.
     app.add_exception_handler(RequestValidationError, _invalid)
     app.add_exception_handler(HTTPException, _http)
     app.add_exception_handler(DomainError, _domain)
