@@ -18,7 +18,7 @@ from resolution_app.domain.errors import Forbidden, InvalidInput, NotFound
 from resolution_app.domain.ids import is_row_id
 from resolution_app.domain.text import has_control_characters
 from resolution_app.infra.clock import clock
-from resolution_app.infra.db import read, transaction
+from resolution_app.infra.db import read, read_rows, transaction
 from resolution_app.models import ApiKey, Business, BusinessMember, User
 from resolution_app.services.access import ACTING_ROLES, membership
 from resolution_app.services.creator.businesses import creator_business
@@ -161,7 +161,7 @@ def revoke_key(user: User, key_id: int) -> None:
 # minute, its "last used" moved on (_TOUCHED), in the statement that checks it: one round trip, as it comes before
 # every API request. Losing the last moment's counts and stamps in a crash is harmless, so that statement's commit
 # doesn't wait for the disk: set_config(..., true) is SET LOCAL, for the statement's own transaction (0.2 ms a request).
-# So an authenticating statement runs alone, in infra.db.read(), never in a transaction with writes that must last.
+# So an authenticating statement runs alone, in infra.db.read_rows(), never in a transaction with writes that must last.
 CALLER = (
     select(
         ApiKey.id.label("key_id"),
@@ -223,6 +223,6 @@ def authenticate(secret: str) -> ApiCaller | None:
     if not looks_like_key(secret):
         return None
     now = clock.now()
-    with read() as session:  # the statement commits as it runs
-        found = session.connection().execute(_AUTHENTICATE, key_values(secret, now)).first()
+    with read_rows() as connection:  # the statement commits as it runs
+        found = connection.execute(_AUTHENTICATE, key_values(secret, now)).first()
     return None if found is None else caller_of(found, now)

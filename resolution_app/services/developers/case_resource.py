@@ -219,7 +219,8 @@ _IN_LIST_ORDER = dict.fromkeys(CaseListItem.model_fields)
 
 
 def _list_fields(case: Case | ListedCase, product: dict, buyer: dict) -> dict:
-    """The list entry's fields of a case, or of a LIST_COLUMNS row (the same names); its parts as plain values."""
+    """The list entry's fields of a case, or of a LIST_COLUMNS row (the same names), in CaseListItem's order; its parts
+    as plain values."""
     return (
         _IN_LIST_ORDER
         | {
