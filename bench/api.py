@@ -109,7 +109,7 @@ class Answer:
 async def served(app: ASGIApp, path: str, query: dict[str, Any] | None = None, headers: dict | None = None) -> Answer:
     """A GET as a server hands it to the app, and the app's answer: the ASGI scope (the HTTP request as uvicorn parses
     it, in C), an empty body, the answer's messages collected. Everything the app does is measured, and nothing a
-    client library does: httpx's own URL, header and answer handling cost 0.4-0.8 ms a request here, as much as the
+    client library does: httpx's own URL, header and answer handling cost 0.6-1 ms a request here, more than the
     app's routing and the key's dependency together (shown apart, below the figures).
 
     Every call is a task on the bench's one event loop (asyncio.run's), as a server's loop would run it: the thread
