@@ -152,7 +152,7 @@ async def api_get(headers: dict[str, str], after: str | None) -> Answer:
     return await served(api, CASES, list_query(after), headers)
 
 
-def api_page(answer: Answer | httpx.Response) -> tuple[list[tuple], str]:
+def api_page(answer: Answer) -> tuple[list[tuple], str]:
     """The page's entries (id, product, buyer, amount) and its end cursor."""
     if answer.status_code != 200:
         raise SystemExit(f"The API answered {answer.status_code}: {answer.text}")
