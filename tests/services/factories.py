@@ -12,7 +12,6 @@ from resolution_app.infra.db import transaction
 from resolution_app.infra.evidence import IncomingFile
 from resolution_app.models import Case, Payment, User
 from resolution_app.services.cases import claims
-from resolution_app.services.demo_data import seed_demo_data
 
 
 def png_bytes(width: int = 2, height: int = 2) -> bytes:
@@ -48,10 +47,7 @@ CLAIMABLE = [
 
 @dataclass
 class World:
-    @classmethod
-    def seeded(cls) -> "World":
-        seed_demo_data()
-        return cls()
+    """Ways into the demo world, whose rows the `world` fixture puts in place."""
 
     def user(self, email: str) -> User:
         with transaction() as session:
