@@ -1,12 +1,13 @@
 """Every page of both portals at 1440×900 and 390×844: nothing scrolls sideways, nothing claims to be empty while its
-data is on the way, and axe-core finds no serious or critical violation of WCAG 2.2 AA."""
+data is on the way, the browser's console shows no error (a failed load included), and axe-core finds no serious or
+critical violation of WCAG 2.2 AA."""
 
 import json
 import subprocess
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, ConsoleMessage, Page, expect
 
 from tests.e2e.conftest import DEMO_PASSWORD, ROOT
 
@@ -79,16 +80,24 @@ def _claimable_payment(page: Page) -> str:
     return page.url.rsplit("/", 2)[-2]
 
 
+def _described(message: ConsoleMessage) -> str:
+    """A console error and where it came from (a failed load names only its status)."""
+    return f"{message.text!r} ({message.location.get('url') or 'the page'})"
+
+
 @pytest.mark.parametrize("size", VIEWPORTS)
 @pytest.mark.parametrize("email", PAGES, ids=lambda email: email.split("@")[0] or "signed-out")
 def test_every_page_fits_loads_honestly_and_passes_axe(browser, app_url, axe_script, size, email):
     page = _signed_in(browser, app_url, VIEWPORTS[size], email)
     claimable = _claimable_payment(page) if "{claimable}" in " ".join(PAGES[email]) else ""
-    problems = []
+    problems, errors = [], []
+    page.on("console", lambda message: message.type == "error" and errors.append(_described(message)))
     for path in PAGES[email]:
         page.goto(path.format(claimable=claimable))
         expect(page.locator(".loading-placeholder")).to_have_count(0)
         page.wait_for_load_state("networkidle")
+        problems += [f"{path}: the console says {error}" for error in errors]
+        errors.clear()
         if email:  # every signed-in persona here has data: an empty state would be a lie
             problems += [f"{path}: showed {phrase!r}" for phrase in page.evaluate("window.__emptySeen")]
         scroll_width, width = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
