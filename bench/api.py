@@ -10,9 +10,11 @@ routing, the query parameters, the thread hop, the key check with its rate-limit
 statement), the list entries and their JSON. Page 50 is asked with the cursor a client got walking there. Beside it
 the floor, the hand-written SQL for the same rows (the columns a list entry shows, the same keyset predicate and order,
 LIMIT 26 for a page of 25), and the same work by hand (the key checked and counted in a transaction, then those rows).
-The runs take turns, so that each sees the same load: the bench, the app and PostgreSQL share the machine's cores.
-Also shown: what the HTTP stack costs by itself, and what a client library adds (httpx's ASGI client; Starlette's
-TestClient, which hops threads nine times a request, cost 2-5 ms of its own).
+And the API without FastAPI: the same service in a worker thread and the same answer, behind a bare Starlette route
+(what FastAPI's parameters, dependencies and layers cost, with the real work around them). The runs take turns, so that
+each sees the same load: the bench, the app and PostgreSQL share the machine's cores. Also shown: what the HTTP stack
+costs by itself, and what a client library adds (httpx's ASGI client; Starlette's TestClient, which hops threads nine
+times a request, cost 2-5 ms of its own).
 """
 
 import argparse
@@ -34,6 +36,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
+import anyio.to_thread
 import httpx
 from sqlalchemy import Engine, text
 from sqlalchemy.exc import ProgrammingError
@@ -49,10 +52,11 @@ import creator_table as platform  # noqa: E402  (bench/, beside this script)
 from bench_database import bench_database_url, fresh_postgres, use_database  # noqa: E402
 
 from resolution_app.api.routes import api  # noqa: E402
+from resolution_app.api.v1.app import page_response  # noqa: E402
 from resolution_app.domain.policy import DEFAULT_POLICY  # noqa: E402
 from resolution_app.infra.db import transaction  # noqa: E402
 from resolution_app.models import User  # noqa: E402
-from resolution_app.services.developers import api_keys, rate_limit  # noqa: E402
+from resolution_app.services.developers import api_cases, api_keys, rate_limit  # noqa: E402
 
 GOAL_RATIO = 1.5
 PAGE = 25
@@ -208,7 +212,15 @@ async def _nothing(_: Request) -> Response:
     return Response()
 
 
-BARE = Starlette(routes=[Route("/", _nothing)])  # what the client costs by itself
+async def _list_without_fastapi(request: Request) -> Response:
+    """The list's service and its answer, in a worker thread as the route runs them, behind a bare Starlette route:
+    what the API would cost without FastAPI's parameters, dependencies and layers."""
+    key = request.headers["authorization"].removeprefix("Bearer ")
+    asked = api_cases.CaseQuery(first=int(request.query_params["first"]), after=request.query_params.get("after"))
+    return page_response(await anyio.to_thread.run_sync(api_cases.list_cases, key, asked))
+
+
+BARE = Starlette(routes=[Route("/", _nothing), Route(CASES, _list_without_fastapi)])
 
 
 # --- Measuring -------------------------------------------------------------------------------------------------------
@@ -262,7 +274,8 @@ async def print_list(engine: Engine, owner: User, runs: int) -> list[str]:
     secret = api_keys.create_key(owner, "Bench", "read").secret
     headers = {"Authorization": f"Bearer {secret}"}
     print(f"\nGET {CASES}?first={PAGE}, ms: the API in this process beside the same rows by hand")
-    print(f"  {'':<9}{'API':>6}{'rows by hand':>14}{'ratio':>7}{'key check + rows by hand':>26}{'ratio':>7}")
+    print(f"  {'':<9}{'API':>6}{'rows by hand':>14}{'ratio':>7}{'key check + rows by hand':>26}{'ratio':>7}", end="")
+    print(f"{'API without FastAPI':>21}{'ratio':>7}")
     figures: dict[str, tuple[float, float]] = {}  # (API, rows by hand) seconds by RESULT name
     later = await walk_to(headers, LATER_PAGE)
     with reads.connect() as connection:
@@ -272,15 +285,18 @@ async def print_list(engine: Engine, owner: User, runs: int) -> list[str]:
     for page, after in ((1, None), (LATER_PAGE, later)):
         calls = {
             "api": lambda after=after: api_get(headers, after),
+            "no FastAPI": lambda after=after: served(BARE, CASES, list_query(after), headers),
             "rows": lambda after=after: plain_page(reads, business_id, after),
             "same work": lambda after=after: plain_page(reads, plain_key_check(engine, secret), after),
         }
         found = await timed_together(calls, runs)
-        (answered, answer), (plain, _), (whole, _) = found["api"], found["rows"], found["same work"]
-        if any(result != api_page(answer)[0] for name, (_, result) in found.items() if name != "api"):
+        (answered, answer), (plain, rows), (whole, _) = found["api"], found["rows"], found["same work"]
+        bare, bare_answer = found["no FastAPI"]
+        if found["same work"][1] != rows or not api_page(answer)[0] == api_page(bare_answer)[0] == rows:
             raise SystemExit(f"The plain SQL disagrees with the API on page {page}.")
         cells = f"{platform.ms(answered):>6}{platform.ms(plain):>14}{answered / plain:>7.2f}"
-        print(f"  page {page:<4}{cells}{platform.ms(whole):>26}{answered / whole:>7.2f}")
+        cells += f"{platform.ms(whole):>26}{answered / whole:>7.2f}{platform.ms(bare):>21}{bare / plain:>7.2f}"
+        print(f"  page {page:<4}{cells}")
         figures["api_list_first_page" if page == 1 else f"api_list_page_{page}"] = answered, plain
     await print_stack(headers, runs)
     print(f"  the bench, the app and PostgreSQL share this machine's {os.cpu_count()} cores")

@@ -127,7 +127,11 @@ def list_cases(key: Key, asked: Annotated[ListParameters, Query()]) -> Response:
     page = api_cases.list_cases(key, query)  # checks the key in the list's own statement
     if page is None:
         raise errors.Unauthorized(errors.NO_KEY)
-    # CaseList's fields, written as the model would (tests hold them to it), without building it: see list_entries.
+    return page_response(page)
+
+
+def page_response(page: api_cases.CasePage) -> Response:
+    """CaseList's fields, written as the model would (tests hold them to it), without building it: see list_entries."""
     info = {"has_next_page": page.has_next_page, "end_cursor": page.end_cursor}
     return Response(to_json({"data": page.cases, "page_info": info}), media_type="application/json")
 
