@@ -25,7 +25,7 @@ HEADERS = ("Name", "Key", "Access", "Created", "Last used", "")
 
 
 def _new_key() -> rx.Component:
-    heading = f"Your new key {S.new_key_name}. Copy it now: it is shown only this once."
+    heading = f"Your new key, “{S.new_key_name}”. Copy it now: it is shown only this once."
     return shown_once(S.new_key, heading, "new-api-key", "Copy key", S.forget_new_key)
 
 
