@@ -155,7 +155,18 @@ def next_step_banner(state) -> rx.Component:  # noqa: ANN001
             rx.cond(step.deadline, countdown(step.deadline)),
             rx.cond(
                 step.review_target,
-                rx.text("Reviewers aim to decide by ", absolute_time(step.review_target), ".", size="2"),
+                rx.text(
+                    rx.cond(
+                        step.review_late,
+                        rx.fragment(
+                            "Reviewers aimed to decide by ",
+                            absolute_time(step.review_target),
+                            ": this case is taking longer than usual.",
+                        ),
+                        rx.fragment("Reviewers aim to decide by ", absolute_time(step.review_target), "."),
+                    ),
+                    size="2",
+                ),
             ),
             spacing="1",
         ),

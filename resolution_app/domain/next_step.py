@@ -26,6 +26,7 @@ class NextStep:
     consequence: str = ""
     waiting_on: str = ""  # "the buyer", when the viewer waits on someone
     review_target: datetime | None = None  # when reviewers aim to decide (reported, not a deadline)
+    review_late: bool = False  # the target has passed with no decision: said as such, not as a promise
 
 
 def someones_deadline(status: CaseStatus, due_at: datetime | None) -> datetime | None:
@@ -41,7 +42,8 @@ def next_step(state: CaseState, viewer: Party, now: datetime) -> NextStep:
         return _appeal_window(state, viewer)
     if state.status == S.UNDER_PLATFORM_REVIEW:
         headline = "The platform is reviewing the case"
-        return NextStep(tone="wait", headline=headline, deadline=None, review_target=state.due_at)
+        late = state.due_at is not None and state.due_at <= now
+        return NextStep(tone="wait", headline=headline, deadline=None, review_target=state.due_at, review_late=late)
     mover = lifecycle.WAITING_ON[state.status]
     verb = _VERBS[state.status]
     consequence = _consequence(state)

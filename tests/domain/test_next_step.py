@@ -91,3 +91,11 @@ def test_a_decided_appeal_is_the_final_decision():
     for viewer in (B, C):
         step = next_step(state, viewer, NOW)
         assert (step.tone, step.headline) == ("closed", "Final decision: in the creator's favour, no refund")
+
+
+def test_a_review_past_its_target_is_said_to_be_late():
+    in_review = SITUATIONS["in review"]
+    assert not next_step(in_review, B, NOW).review_late
+    assert not next_step(in_review, B, DUE - timedelta(seconds=1)).review_late
+    assert next_step(in_review, B, DUE).review_late
+    assert next_step(in_review, Party.REVIEWER, DUE + timedelta(days=1)).review_late

@@ -21,6 +21,9 @@ def test_a_reviewer_claims_and_decides_and_both_sides_read_the_rationale(new_pag
     row.get_by_role("button", name="Claim").click()
     reviewer.wait_for_url(re.compile(r"/review/\d+$"))
     expect(reviewer.locator(".claimed-by")).to_contain_text("Riley Reviewer")
+    # escalated 15 days ago, past the 2-business-day target: not promised as if still ahead
+    expect(reviewer.locator(".next-step")).to_contain_text("Reviewers aimed to decide by")
+    expect(reviewer.locator(".next-step")).to_contain_text("this case is taking longer than usual")
     reviewer.get_by_role("button", name="Creator wins").click()
     expect(reviewer.locator(".decision-money")).to_contain_text("No money moves: the creator keeps the payment.")
     reviewer.get_by_label("Rationale").fill("The membership was used for three weeks; the logs show it.")
