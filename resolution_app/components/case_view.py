@@ -70,7 +70,7 @@ ACTIONS: dict[str, tuple[str, str, bool, str, bool]] = {
 APART = frozenset({"deny", "withdraw"})  # destructive: set apart from the others
 # Answers to an offer: their buttons sit on the pinned offer, their forms with the rest.
 ANSWERS = [action.value for action in CaseAction if action in OFFER_ANSWERS]
-AMOUNTS = frozenset(AMOUNT_ACTIONS)  # their forms ask how much
+AMOUNTS = frozenset(AMOUNT_ACTIONS)  # their forms may ask how much (the case's amount_actions say when)
 
 
 def status_badge(status: rx.Var, label: rx.Var) -> rx.Component:
@@ -292,7 +292,9 @@ def _action_form(state, action: str) -> rx.Component:  # noqa: ANN001
         rx.card(
             rx.vstack(
                 rx.heading(label, size="3"),
-                _amount_field(state) if action in AMOUNTS else rx.fragment(),
+                rx.cond(state.detail.amount_actions.contains(action), _amount_field(state))
+                if action in AMOUNTS
+                else rx.fragment(),
                 rx.text_area(placeholder=text_label, aria_label=text_label, id=ACTION_FIELD_ID, width="100%", rows="4")
                 if needs_text
                 else _confirmation(state, action),

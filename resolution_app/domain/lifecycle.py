@@ -284,6 +284,12 @@ def _decision_fits_the_money(state: CaseState, action: CaseAction) -> bool:
     return True
 
 
+def asks_for_amount(state: CaseState, action: CaseAction) -> bool:
+    """Whether the move is made with an amount: an offer puts one on the table, and a partial refund decided now pays
+    one. Upheld on appeal, a partial refund pays nothing more (apply's pay_out), so no amount goes with it."""
+    return action in OFFERS or (action == A.DECIDE_PARTIAL_REFUND and not state.paid_out)
+
+
 def allowed_actions(state: CaseState, party: Party, now: datetime) -> list[CaseAction]:
     """The actions `party` may take on the case now, in a stable order."""
     return [action for action in CaseAction if _rule(state, party, action, now) is not None]

@@ -201,12 +201,41 @@ def test_a_reviewer_decides_a_partial_refund_and_the_creator_wins_it_back_on_app
     assert [r.amount_minor for r in rows_of(Refund, case_id)] == [800]  # the buyer keeps it
 
 
+def test_a_partial_refund_upheld_on_appeal_asks_no_amount_and_pays_nothing_more(world, store, frozen_clock):
+    case_id = decided(world, "decide_partial_refund")  # $8 of $19
+    act(world, world.creator, case_id, C, "appeal", "The buyer used the whole course.")
+    review_claims.claim(world.reviewer2, case_id)
+    view = case_views.case_detail(world.reviewer2, case_id, R)
+    assert "decide_partial_refund" in view.actions
+    assert view.amount_actions == []  # upholding it: no field for an amount that would move nothing
+    assert view.decision_money["decide_partial_refund"].startswith("No more money moves")
+    version = world.case(case_id).version
+    with pytest.raises(InvalidInput, match="No amount goes with this action"):
+        act(world, world.reviewer2, case_id, R, "decide_partial_refund", "Upheld.", amount="5")
+    assert world.case(case_id).version == version
+    frozen_clock.advance(timedelta(hours=1))
+    act(world, world.reviewer2, case_id, R, "decide_partial_refund", "Upheld: the course was half delivered.")
+    case = world.case(case_id)
+    assert (case.status, case.paid_partial) == (CaseStatus.PARTIALLY_REFUNDED, True)
+    assert [r.amount_minor for r in rows_of(Refund, case_id)] == [800]  # the one refund, untouched
+    thread = case_views.case_detail(world.buyer, case_id, B).thread
+    assert [item.text for item in thread if item.kind.startswith("decide")] == [
+        "decided: partial refund of $8.00, paid by the creator",
+        "decided: the buyer wins and keeps what they already have back",
+    ]
+
+
+def _amount_actions(user, case_id: int) -> list[str]:
+    return case_views.case_detail(user, case_id, R).amount_actions
+
+
 def test_a_reviewer_s_partial_refund_needs_an_amount_and_a_rationale(world, store):
     case_id = decided(world, "decide_merchant_wins")
     act(world, world.buyer, case_id, B, "appeal", "I never got modules 4 to 6.")
     review_claims.claim(world.reviewer2, case_id)
     with pytest.raises(InvalidInput, match="rationale"):
         act(world, world.reviewer2, case_id, R, "decide_partial_refund", "", amount="8")
+    assert "decide_partial_refund" in _amount_actions(world.reviewer2, case_id)
     with pytest.raises(InvalidInput, match="Enter the amount"):
         act(world, world.reviewer2, case_id, R, "decide_partial_refund", "Half the modules were missing.")
     act(world, world.reviewer2, case_id, R, "decide_partial_refund", "Half the modules were missing.", amount="9.5")

@@ -8,7 +8,7 @@ from sqlmodel import Session, func, select
 
 from resolution_app.domain import lifecycle
 from resolution_app.domain.claims import check_message_pace, validate_message
-from resolution_app.domain.enums import AMOUNT_ACTIONS, DECISIONS, CaseAction, Party
+from resolution_app.domain.enums import DECISIONS, CaseAction, Party
 from resolution_app.domain.errors import ActionNotAllowed, Conflict, InvalidInput
 from resolution_app.domain.notifications import MESSAGE
 from resolution_app.domain.partial_refunds import partial_amount
@@ -45,6 +45,7 @@ REQUIRED_TEXT: dict[CaseAction, str] = {
 }
 FILE_ACTIONS = frozenset({A.REPLY, A.APPEAL, A.ESCALATE, A.DENY, A.REQUEST_MORE_INFO})  # proof may come with them
 PARTY_ACTIONS = frozenset(A) - {A.AUTO_REFUND, A.EXPIRE}  # the system's own moves are never a person's
+NO_AMOUNT = "No amount goes with this action."
 
 
 def _parse_action(action: str) -> CaseAction:
@@ -83,19 +84,13 @@ def act(
     chosen = _parse_action(action)
     if uploads and chosen not in FILE_ACTIONS:
         raise InvalidInput("Files can't be attached to this action.")
-    if amount.strip() and chosen not in AMOUNT_ACTIONS:
-        raise InvalidInput("No amount goes with this action.")
     detail = _checked_text(chosen, text, bool(uploads))
     now = clock.now()
     with transaction() as session:  # refuse early, before any file is stored
         case = _actionable_case(session, user, case_id, party, expected_version)
         files.require_room(session, case.id, len(uploads))
         deadline_moved = lifecycle.deadline_passed(case_state(case), now)
-        amount_minor = (
-            partial_amount(amount, currency or case.currency, case.amount_minor, case.currency)
-            if chosen in AMOUNT_ACTIONS
-            else None
-        )
+        amount_minor = _amount(case, chosen, amount, currency)
     if deadline_moved:
         expire_case(case_id)
         raise Conflict("The deadline has passed and the case has moved on. The page now shows it as it is.")
@@ -109,6 +104,15 @@ def act(
         files.attach(session, case, accepted, user=user, party=party, now=now, event_id=event.id)
         if chosen == A.APPEAL:
             session.add(Appeal(case_id=case.id, party=party, user_id=user.id, statement=detail, created_at=now))
+
+
+def _amount(case: Case, action: CaseAction, typed: str, currency: str) -> int | None:
+    """The amount the move is made with, in minor units; None for a move that names none (InvalidInput if one came)."""
+    if not lifecycle.asks_for_amount(case_state(case), action):
+        if typed.strip():
+            raise InvalidInput(NO_AMOUNT)
+        return None
+    return partial_amount(typed, currency or case.currency, case.amount_minor, case.currency)
 
 
 def _keep_claim_current(session: Session, case: Case, party: Party, action: CaseAction, now: datetime) -> None:

@@ -162,6 +162,7 @@ class CaseDetail:
     waiting_on_you: bool
     is_final: bool
     actions: list[str]
+    amount_actions: list[str]  # those of `actions` made with an amount (lifecycle.asks_for_amount)
     next_step: NextStep
     question: Question | None
     offer: Offer | None
@@ -229,6 +230,7 @@ def case_detail(user: User, case_id: int, party: Party) -> CaseDetail:
             waiting_on_you=lifecycle.WAITING_ON.get(state.status) == party,
             is_final=lifecycle.is_final(state, now),
             actions=actions,
+            amount_actions=[action for action in actions if lifecycle.asks_for_amount(state, CaseAction(action))],
             next_step=next_step(state, party, now),
             question=_question(session, case) if CaseAction.REPLY.value in actions else None,
             offer=_offer(session, case),
@@ -298,6 +300,20 @@ def _amounts_said(session: Session, case: Case) -> dict[datetime, str]:
     return said
 
 
+def _paid_moments(session: Session, case: Case) -> set[datetime]:
+    """When the buyer was paid (a refund or a balance credit): a decision made at no such moment paid nothing."""
+    return {
+        moment
+        for table in (Refund, BalanceCredit)
+        for moment in session.exec(select(table.created_at).where(table.case_id == case.id))
+    }
+
+
+# A decision for the buyer pays them, unless an earlier one already did: an appeal decided for the buyer again
+# leaves them what they have (money_moved says so before the reviewer confirms; the timeline must not say otherwise).
+BUYER_WINS = frozenset({"decide_refund", "decide_credit", "decide_partial_refund"})
+NOTHING_MORE_PAID = "decided: the buyer wins and keeps what they already have back"
+
 AMOUNT_EVENTS = frozenset(
     {"offer_partial_refund", "propose_partial_refund", "accept_offer", "decline_offer", "decide_partial_refund"}
 )
@@ -364,14 +380,18 @@ def _thread(
         )
 
     amounts = _amounts_said(session, case) if any(e.kind in AMOUNT_EVENTS for e in events) else {}
+    paid = _paid_moments(session, case) if any(e.kind in BUYER_WINS for e in events) else set()
     items = [
-        item(f"event-{e.id}", e.kind, e.at, e.party, e.actor_id, _event_text(e, amounts), e.detail) for e in events
+        item(f"event-{e.id}", e.kind, e.at, e.party, e.actor_id, _event_text(e, amounts, paid), e.detail)
+        for e in events
     ]
     items += [item(f"message-{m.id}", "message", m.created_at, m.party, m.author_id, "", m.body) for m in messages]
     return sorted(items, key=lambda entry: entry.at)
 
 
-def _event_text(event: CaseEvent, amounts: dict[datetime, str]) -> str:
+def _event_text(event: CaseEvent, amounts: dict[datetime, str], paid: set[datetime]) -> str:
+    if event.kind in BUYER_WINS and event.at not in paid:
+        return NOTHING_MORE_PAID
     text = EVENT_TEXTS.get(event.kind, event.kind)
     if event.kind in AMOUNT_EVENTS and event.at in amounts:
         return text.replace("partial refund", f"partial refund of {amounts[event.at]}", 1)

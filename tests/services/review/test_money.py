@@ -334,3 +334,25 @@ def test_the_parties_are_offered_no_decision_and_told_no_money_before_it_moves(w
     for user, party in ((world.buyer, B), (world.creator, C)):
         detail = case_views.case_detail(user, case_id, party)
         assert (detail.decision_money, detail.money) == ({}, [])
+
+
+PAID_LINES = {
+    "decide_refund": "decided: refund, paid by the creator",
+    "decide_credit": "decided: credit to the buyer's platform balance",
+    "decide_merchant_wins": "decided: the creator wins",
+}
+KEPT_LINE = "decided: the buyer wins and keeps what they already have back"
+
+
+@pytest.mark.parametrize(("first", "on_appeal"), [(first, second) for first in DECISIONS for second in DECISIONS])
+def test_the_timeline_says_a_decision_paid_the_buyer_only_when_it_did(world, store, frozen_clock, first, on_appeal):
+    """Written by hand per pair: the buyer is paid once, by the first decision in their favour; an appeal decided
+    for them again leaves them what they have, and its line must not say "paid by the creator" a second time."""
+    case_id = appealed(world, first)
+    frozen_clock.advance(timedelta(hours=1))
+    decide_appeal(world, case_id, on_appeal)
+    buyer_won_already = first != "decide_merchant_wins"
+    appeal_line = KEPT_LINE if buyer_won_already and on_appeal != "decide_merchant_wins" else PAID_LINES[on_appeal]
+    for user, party in ((world.buyer, B), (world.creator, C), (world.reviewer2, R)):
+        thread = case_views.case_detail(user, case_id, party).thread
+        assert [item.text for item in thread if item.kind.startswith("decide")] == [PAID_LINES[first], appeal_line]
