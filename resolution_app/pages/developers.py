@@ -31,7 +31,7 @@ def _new_key() -> rx.Component:
 
 def _create_form() -> rx.Component:
     return form_card(
-        "Create a key",
+        "Create an API key",
         field_label("Name", KEY_NAME_FIELD),
         rx.input(
             id=KEY_NAME_FIELD,
@@ -51,7 +51,7 @@ def _create_form() -> rx.Component:
         ),
         hint="Read lists and reads cases. Read and write also accepts, denies, asks for information and writes "
         "messages, as you would.",
-        submit="Create key",
+        submit="Create API key",
         on_submit=S.create_key,
     )
 

@@ -11,13 +11,13 @@ def test_a_key_is_shown_once_listed_and_revoked(new_page):
     page.goto("/creator/settings/developers")
     expect(page.get_by_text("No keys yet.")).to_be_visible()
 
-    page.get_by_role("button", name="Create key").click()
+    page.get_by_role("button", name="Create API key").click()
     expect(page.get_by_role("alert")).to_contain_text("Name the key")
     expect(page.get_by_label("Name")).to_be_focused()
 
     page.get_by_label("Name").fill("Help desk")
     page.get_by_label("Access").select_option(label="Read and write")
-    page.get_by_role("button", name="Create key").click()
+    page.get_by_role("button", name="Create API key").click()
     secret = page.locator("#new-api-key")
     expect(secret).to_contain_text("rc_key_")
     key = secret.inner_text()

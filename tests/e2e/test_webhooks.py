@@ -36,7 +36,7 @@ def test_a_claim_reaches_the_creator_s_endpoint_signed(new_page, app_url, e2e_da
         log_in(creator, "creator@example.com", "/creator/resolutions")
         creator.goto("/creator/settings/developers")
         creator.get_by_label("Name").fill("Support desk")
-        creator.get_by_role("button", name="Create key").click()
+        creator.get_by_role("button", name="Create API key").click()
         key = creator.locator("#new-api-key").inner_text()
 
         creator.get_by_label("Endpoint URL").fill("ftp://example.com/hooks")
