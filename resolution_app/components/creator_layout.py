@@ -2,7 +2,7 @@
 
 import reflex as rx
 
-from resolution_app.components.layout import link_button, page
+from resolution_app.components.layout import link_button, page, roomy_text
 from resolution_app.services.creator.creator_cases import WAITING_FILTER
 from resolution_app.state.creator import CreatorState
 
@@ -12,7 +12,7 @@ def open_resolutions_badge() -> rx.Component:
     return link_button(
         rx.icon("inbox", size=16),
         count,
-        rx.text.span(rx.cond(count == 1, " open resolution", " open resolutions"), class_name="wide-only-text"),
+        roomy_text(rx.cond(count == 1, " open resolution", " open resolutions")),
         href=f"/creator/resolutions?status={WAITING_FILTER}",
         color_scheme=rx.cond(count > 0, "amber", "gray"),
         variant="soft",
@@ -33,7 +33,14 @@ SETTINGS_LINKS = [
 
 def creator_nav() -> rx.Component:
     return rx.menu.root(
-        rx.menu.trigger(rx.button(rx.icon("settings", size=16), "Settings", variant="ghost", type="button")),
+        rx.menu.trigger(
+            rx.button(
+                rx.icon("settings", size=16),
+                roomy_text("Settings"),
+                variant="ghost",
+                type="button",
+            )
+        ),
         rx.menu.content(
             *[rx.menu.item(rx.link(text, href=href, underline="none")) for text, href in SETTINGS_LINKS],
         ),

@@ -14,7 +14,16 @@ REVIEWER_LINKS = [("Review queue", "/review"), ("Review analytics", "/review/ana
 
 
 def _nav_link(text: str, href: str) -> rx.Component:
-    return rx.link(text, href=href, size="2", weight="medium", color_scheme="gray", high_contrast=True)
+    return rx.link(
+        text, href=href, size="2", weight="medium", color_scheme="gray", high_contrast=True, white_space="nowrap"
+    )
+
+
+def roomy_text(text: str | rx.Var) -> rx.Component:
+    """A button's words beside its icon, shown only where the header has room for them (assets/app.css); elsewhere
+    they are visually hidden, so the button keeps its name (not as an aria-label, which `get_by_label("To")` would
+    find in "Casey Creator")."""
+    return rx.text.span(text, class_name="roomy-only")
 
 
 def _menu_link(text: str, href: str) -> rx.Component:
@@ -86,10 +95,9 @@ def header(
                 class_name="wide-only",
             ),
         ),
-        rx.spacer(),
         rx.cond(
             SessionState.signed_in,
-            rx.fragment(
+            rx.hstack(
                 notification_bell(),
                 always or rx.fragment(),
                 rx.hstack(
@@ -97,7 +105,10 @@ def header(
                     rx.menu.root(
                         rx.menu.trigger(
                             rx.button(
-                                rx.icon("circle-user", size=16), SessionState.user_name, variant="ghost", type="button"
+                                rx.icon("circle-user", size=16),
+                                roomy_text(SessionState.user_name),
+                                variant="ghost",
+                                type="button",
                             )
                         ),
                         rx.menu.content(
@@ -110,10 +121,15 @@ def header(
                     class_name="wide-only",
                 ),
                 rx.box(_phone_menu(extra_links or []), class_name="narrow-only"),
+                spacing="4",
+                align="center",
+                margin_left="auto",
             ),
         ),
         align="center",
         spacing="4",
+        # A creator's or reviewer's links need a laptop's width; below it they go into the menu, as on a phone.
+        class_name=rx.cond(SessionState.is_creator | SessionState.is_reviewer, "site-header many-links", "site-header"),
         padding_x=rx.breakpoints(initial="1em", sm="1.5em"),
         padding_y="0.9em",
         border_bottom="1px solid var(--gray-a5)",

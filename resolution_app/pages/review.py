@@ -16,6 +16,7 @@ from resolution_app.components.layout import (
     page,
     pager,
     placeholder,
+    roomy_text,
     stacked_table,
 )
 from resolution_app.state.review import NOTE_FIELD_ID, ReviewCaseState, ReviewQueueState, ReviewState
@@ -38,7 +39,7 @@ def unclaimed_badge() -> rx.Component:
     return link_button(
         rx.icon("scale", size=16),
         ReviewState.unclaimed,
-        rx.text.span(" unclaimed", class_name="wide-only-text"),
+        roomy_text(" unclaimed"),
         href="/review?claimed=unclaimed",
         variant="soft",
         high_contrast=True,

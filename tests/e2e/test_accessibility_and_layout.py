@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, ConsoleMessage, Page, expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from tests.e2e.conftest import DEMO_PASSWORD, ROOT
 
@@ -105,5 +106,34 @@ def test_every_page_fits_loads_honestly_and_passes_axe(browser, app_url, axe_scr
             problems.append(f"{path}: scrolls sideways ({scroll_width} px wide in {width} px)")
         page.add_script_tag(path=str(axe_script))
         problems += [f"{path}: {violation}" for violation in page.evaluate(AXE_RUN)]
+    page.context.close()
+    assert problems == []
+
+
+# Phones, a tablet, small and common laptops, the desktop: the header's links and menus must fit all of them.
+HEADER_WIDTHS = (390, 760, 1024, 1280, 1366, 1440)
+CUT_OFF = """[...document.querySelectorAll('.site-header a, .site-header button')]
+  .filter(element => element.getClientRects().length > 0)
+  .map(element => [element.getAttribute('aria-label') || element.textContent.trim(), element.getBoundingClientRect()])
+  .filter(([, box]) => box.left < 0 || box.right > window.innerWidth)
+  .map(([name, box]) => `${name} (${Math.round(box.left)}-${Math.round(box.right)} px)`)"""
+
+
+@pytest.mark.parametrize("email", ["buyer@example.com", "creator@example.com", "reviewer@example.com"])
+def test_the_header_fits_every_width_and_always_offers_log_out(browser, app_url, email):
+    page = _signed_in(browser, app_url, VIEWPORTS["desktop"], email)
+    page.goto("/notifications")  # a page every persona has, with the portal's full header
+    problems = []
+    for width in HEADER_WIDTHS:
+        page.set_viewport_size({"width": width, "height": 800})
+        problems += [f"{width} px: {name} is cut off" for name in page.evaluate(CUT_OFF)]
+        # The user's menu at the right, or on narrow screens the menu that holds everything: the last button shown.
+        page.locator(".site-header").get_by_role("button").filter(visible=True).last.click()
+        try:
+            page.get_by_role("menuitem", name="Log out").wait_for(state="visible", timeout=5_000)
+        except PlaywrightTimeoutError:
+            problems.append(f"{width} px: no Log out in the header's menu")
+        page.keyboard.press("Escape")
+        expect(page.get_by_role("menuitem", name="Log out")).to_have_count(0)
     page.context.close()
     assert problems == []
