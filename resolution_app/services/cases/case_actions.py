@@ -89,8 +89,9 @@ def act(
     with transaction() as session:  # refuse early, before any file is stored
         case = _actionable_case(session, user, case_id, party, expected_version)
         files.require_room(session, case.id, len(uploads))
-        deadline_moved = lifecycle.deadline_passed(case_state(case), now)
-        amount_minor = _amount(case, chosen, amount, currency)
+        state = case_state(case)
+        deadline_moved = lifecycle.deadline_passed(state, now)
+        amount_minor = _amount(case, state, chosen, amount, currency)
     if deadline_moved:
         expire_case(case_id)
         raise Conflict("The deadline has passed and the case has moved on. The page now shows it as it is.")
@@ -106,9 +107,9 @@ def act(
             session.add(Appeal(case_id=case.id, party=party, user_id=user.id, statement=detail, created_at=now))
 
 
-def _amount(case: Case, action: CaseAction, typed: str, currency: str) -> int | None:
+def _amount(case: Case, state: lifecycle.CaseState, action: CaseAction, typed: str, currency: str) -> int | None:
     """The amount the move is made with, in minor units; None for a move that names none (InvalidInput if one came)."""
-    if not lifecycle.asks_for_amount(case_state(case), action):
+    if not lifecycle.asks_for_amount(state, action):
         if typed.strip():
             raise InvalidInput(NO_AMOUNT)
         return None
