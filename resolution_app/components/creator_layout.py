@@ -12,7 +12,7 @@ def open_resolutions_badge() -> rx.Component:
     return link_button(
         rx.icon("inbox", size=16),
         count,
-        roomy_text(rx.cond(count == 1, " open resolution", " open resolutions")),
+        roomy_text(rx.cond(count == 1, " open resolution", " open resolutions"), from_width=1280),
         href=f"/creator/resolutions?status={WAITING_FILTER}",
         color_scheme=rx.cond(count > 0, "amber", "gray"),
         variant="soft",

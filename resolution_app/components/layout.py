@@ -1,5 +1,7 @@
 """The frame around every page: header with the portal's links, the user's menu, and the content."""
 
+from typing import Literal
+
 import reflex as rx
 
 from resolution_app.state.session import SessionState
@@ -19,11 +21,11 @@ def _nav_link(text: str, href: str) -> rx.Component:
     )
 
 
-def roomy_text(text: str | rx.Var) -> rx.Component:
-    """A button's words beside its icon, shown only where the header has room for them (assets/app.css); elsewhere
+def roomy_text(text: str | rx.Var, *, from_width: Literal[1280, 1366] = 1366) -> rx.Component:
+    """A header button's words beside its icon, shown from a window `from_width` px wide (assets/app.css); narrower,
     they are visually hidden, so the button keeps its name (not as an aria-label, which `get_by_label("To")` would
     find in "Casey Creator")."""
-    return rx.text.span(text, class_name="roomy-only")
+    return rx.text.span(text, class_name=f"roomy-{from_width}")
 
 
 def _menu_link(text: str, href: str) -> rx.Component:

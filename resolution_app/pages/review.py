@@ -39,7 +39,7 @@ def unclaimed_badge() -> rx.Component:
     return link_button(
         rx.icon("scale", size=16),
         ReviewState.unclaimed,
-        roomy_text(" unclaimed"),
+        roomy_text(" unclaimed", from_width=1280),
         href="/review?claimed=unclaimed",
         variant="soft",
         high_contrast=True,
