@@ -204,12 +204,18 @@ def placeholder(label: str, rows: int = 3) -> rx.Component:
 
 
 def countdown(due: rx.Var) -> rx.Component:
-    """Time left to a deadline, and the deadline itself: "in 3 days · Nov 29, 4:03 PM PST"; a dash for none."""
+    """Time left to a deadline, and the deadline itself: "in 3 days · Nov 29, 4:03 PM PST"; a dash for none. In a
+    narrow column it breaks only between the two, never inside either."""
     return rx.cond(
         due,
         rx.hstack(
             rx.icon("clock", size=14, aria_hidden="true"),
-            rx.text(rx.moment(due, from_now=True, interval=30000), " · ", absolute_time(due), size="2"),
+            rx.text(
+                rx.text.span(rx.moment(due, from_now=True, interval=30000), white_space="nowrap"),
+                " · ",
+                rx.text.span(absolute_time(due), white_space="nowrap"),
+                size="2",
+            ),
             align="center",
             spacing="1",
             class_name="countdown",
@@ -219,8 +225,9 @@ def countdown(due: rx.Var) -> rx.Component:
 
 
 def link_button(*children: rx.Component | str, href: str | rx.Var, **props: object) -> rx.Component:
-    """A button that takes the person to `href`: one element, one Tab stop (never a button inside a link)."""
-    return rx.button(*children, on_click=rx.redirect(href), type="button", **props)
+    """A button that takes the person to `href`: one element, one Tab stop (never a button inside a link). Its words
+    stay on one line: a button is one line high, and in a narrow table cell "View details" spilt out of it."""
+    return rx.button(*children, on_click=rx.redirect(href), type="button", white_space="nowrap", **props)
 
 
 def stacked_table(header_cells: list[rx.Component], rows: rx.Var, row: object) -> rx.Component:
