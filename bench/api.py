@@ -292,7 +292,7 @@ async def print_list(engine: Engine, owner: User, runs: int) -> list[str]:
         found = await timed_together(calls, runs)
         (answered, answer), (plain, rows), (whole, _) = found["api"], found["rows"], found["same work"]
         bare, bare_answer = found["no FastAPI"]
-        if found["same work"][1] != rows or not api_page(answer)[0] == api_page(bare_answer)[0] == rows:
+        if not rows == found["same work"][1] == api_page(answer)[0] == api_page(bare_answer)[0]:
             raise SystemExit(f"The plain SQL disagrees with the API on page {page}.")
         cells = f"{platform.ms(answered):>6}{platform.ms(plain):>14}{answered / plain:>7.2f}"
         cells += f"{platform.ms(whole):>26}{answered / whole:>7.2f}{platform.ms(bare):>21}{bare / plain:>7.2f}"
